@@ -1,0 +1,43 @@
+"""run-widgets: Assistants runs, live in the notebook.
+
+``import run_widgets`` is light: the client, the card, the magics and the server load on first use,
+so neither IPython, anywidget, the server's web framework nor openai is imported until needed.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; resolved on first attribute access (PEP 562).
+_LAZY: dict[str, str] = {
+    "Client": "run_widgets.client",
+    "AsyncClient": "run_widgets.client",
+    "RunSnapshot": "run_widgets.state",
+    "RunCard": "run_widgets.widget",
+    "tool": "run_widgets.tools",
+    "CardEventHandler": "run_widgets.widget",
+    "load_ipython_extension": "run_widgets.magics",
+    "unload_ipython_extension": "run_widgets.magics",
+}
+
+if TYPE_CHECKING:
+    from .client import AsyncClient, Client
+    from .state import RunSnapshot
+
+__all__ = ["AsyncClient", "Client", "RunSnapshot", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'run_widgets' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,409 @@
+"""Request bodies, validated before they are sent (client) or acted on (server).
+
+Each limit of the wire reference is checked here, once, for both sides: metadata at most 16 keys
+(keys <= 64 chars, values <= 512), temperature 0..2, top_p 0..1, token limits >= 256, at most 20
+tools on a run and 128 on an assistant, ``last_messages`` >= 1. A bad request raises
+``RequestValidationError`` naming the field (``param``), as the server's 400 does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ._base import RequestModel
+
+MAX_RUN_TOOLS = 20
+MAX_ASSISTANT_TOOLS = 128
+MIN_TOKEN_LIMIT = 256
+
+MetadataKey = Annotated[str, StringConstraints(max_length=64)]
+MetadataValue = Annotated[str, StringConstraints(max_length=512)]
+MetadataParam = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=16)]
+Temperature = Annotated[float, Field(ge=0, le=2)]
+TopP = Annotated[float, Field(ge=0, le=1)]
+TokenLimit = Annotated[int, Field(ge=MIN_TOKEN_LIMIT)]
+FunctionName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+ReasoningEffortParam = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+
+
+class RequestValidationError(ValueError):
+    """A request that breaks the wire's rules. ``param`` names the field, as in a 400 error body."""
+
+    def __init__(self, message: str, param: str | None = None, errors: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.errors = errors or []
+
+    @classmethod
+    def from_pydantic(
+        cls, exc: ValidationError, data: Any = None, prefix: str = ""
+    ) -> RequestValidationError:
+        errors = exc.errors(include_url=False, include_input=False)
+        first = min(errors, key=lambda e: _error_rank(e, data))
+        param = _loc_to_param(first["loc"], data, prefix)
+        message = _describe(first)
+        if param:
+            message = f"Invalid '{param}': {message}"
+        return cls(message, param=param or None, errors=[dict(e) for e in errors])
+
+
+def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "") -> str:
+    """The field path of an error, written as the API writes ``param`` (``tools[0].function.name``).
+
+    pydantic puts union tags and validator names into ``loc``; walking the input data tells real
+    fields (present in the data) from those markers.
+    """
+    out, cur = prefix, data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
+            out, cur = f"{out}[{part}]", cur[part]
+        elif isinstance(part, str) and isinstance(cur, dict) and part in cur:
+            out, cur = (f"{out}.{part}" if out else part), cur[part]
+        elif last and isinstance(part, str) and isinstance(cur, dict) and not _is_marker(part):
+            out = f"{out}.{part}" if out else part  # a missing required field
+    return out
+
+
+def _is_marker(part: str) -> bool:
+    return "[" in part or "(" in part or part.startswith("function-")
+
+
+def _error_rank(error: Any, data: Any) -> tuple[int, int]:
+    """Prefer the error that says most: deepest real field first, union-branch mismatches last."""
+    depth = _loc_to_param(error["loc"], data).count(".") + _loc_to_param(error["loc"], data).count("[")
+    kind = error["type"]
+    branch_miss = 2 if kind in ("literal_error", "string_type", "model_type", "list_type") else 0
+    return (branch_miss + (kind == "union_tag_invalid"), -depth)
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown field; remove it (check the spelling)"
+    if kind == "missing":
+        return "this field is required"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"at most {ctx['max_length']} items allowed"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''} required"
+    if kind == "string_too_long":
+        return f"at most {ctx['max_length']} characters allowed"
+    if kind == "string_pattern_mismatch":
+        return "only letters, digits, '_' and '-' are allowed, 1 to 64 characters"
+    if kind == "union_tag_invalid":
+        return f"unknown type {ctx.get('tag')}; expected one of {ctx.get('expected_tags')}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "must be a JSON object"
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    msg = str(error["msg"])
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def validate_request(model: type[RequestModel], data: Any, *, prefix: str = "") -> Any:
+    """Validate ``data`` as ``model``; raise ``RequestValidationError`` naming the bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError.from_pydantic(exc, data, prefix) from None
+
+
+# --- tools ---------------------------------------------------------------------------------------
+
+
+class FunctionDefinitionParam(RequestModel):
+    name: FunctionName
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class FunctionToolParam(RequestModel):
+    type: Literal["function"]
+    function: FunctionDefinitionParam
+
+
+class CodeInterpreterToolParam(RequestModel):
+    type: Literal["code_interpreter"]
+
+
+class RankingOptionsParam(RequestModel):
+    ranker: Literal["auto", "default_2024_08_21"] | None = None
+    score_threshold: Annotated[float, Field(ge=0, le=1)]
+
+
+class FileSearchSettingsParam(RequestModel):
+    max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
+    ranking_options: RankingOptionsParam | None = None
+
+
+class FileSearchToolParam(RequestModel):
+    type: Literal["file_search"]
+    file_search: FileSearchSettingsParam | None = None
+
+
+ToolParam = Annotated[
+    Annotated[FunctionToolParam, Tag("function")]
+    | Annotated[CodeInterpreterToolParam, Tag("code_interpreter")]
+    | Annotated[FileSearchToolParam, Tag("file_search")],
+    Discriminator("type"),
+]
+
+
+class ToolChoiceFunctionParam(RequestModel):
+    name: str
+
+
+class ToolChoiceParam(RequestModel):
+    type: Literal["function", "code_interpreter", "file_search"]
+    function: ToolChoiceFunctionParam | None = None
+
+    @model_validator(mode="after")
+    def _function_needs_name(self) -> ToolChoiceParam:
+        if self.type == "function" and self.function is None:
+            raise ValueError("a function tool choice needs function.name")
+        return self
+
+
+ToolChoiceOption = Literal["none", "auto", "required"] | ToolChoiceParam
+
+
+class ResponseFormatTextParam(RequestModel):
+    type: Literal["text"]
+
+
+class ResponseFormatJSONObjectParam(RequestModel):
+    type: Literal["json_object"]
+
+
+class JSONSchemaParam(RequestModel):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+    description: str | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    strict: bool | None = None
+
+
+class ResponseFormatJSONSchemaParam(RequestModel):
+    type: Literal["json_schema"]
+    json_schema: JSONSchemaParam
+
+
+ResponseFormatParam = Annotated[
+    Annotated[ResponseFormatTextParam, Tag("text")]
+    | Annotated[ResponseFormatJSONObjectParam, Tag("json_object")]
+    | Annotated[ResponseFormatJSONSchemaParam, Tag("json_schema")],
+    Discriminator("type"),
+]
+ResponseFormatOption = Literal["auto"] | ResponseFormatParam
+
+
+class TruncationStrategyParam(RequestModel):
+    type: Literal["auto", "last_messages"]
+    last_messages: Annotated[int, Field(ge=1)] | None = None
+
+
+# --- tool resources -------------------------------------------------------------------------------
+
+
+class CodeInterpreterResourcesParam(RequestModel):
+    file_ids: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
+
+
+class VectorStoreHelperParam(RequestModel):
+    file_ids: list[str] | None = None
+    chunking_strategy: dict[str, Any] | None = None
+    metadata: MetadataParam | None = None
+
+
+class FileSearchResourcesParam(RequestModel):
+    vector_store_ids: Annotated[list[str], Field(max_length=1)] | None = None
+    vector_stores: Annotated[list[VectorStoreHelperParam], Field(max_length=1)] | None = None
+
+
+class ToolResourcesParam(RequestModel):
+    code_interpreter: CodeInterpreterResourcesParam | None = None
+    file_search: FileSearchResourcesParam | None = None
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+
+class TextPartParam(RequestModel):
+    type: Literal["text"]
+    text: str
+
+
+class ImageFileParam(RequestModel):
+    file_id: str
+    detail: Literal["auto", "low", "high"] | None = None
+
+
+class ImageFilePartParam(RequestModel):
+    type: Literal["image_file"]
+    image_file: ImageFileParam
+
+
+class ImageURLParam(RequestModel):
+    url: str
+    detail: Literal["auto", "low", "high"] | None = None
+
+
+class ImageURLPartParam(RequestModel):
+    type: Literal["image_url"]
+    image_url: ImageURLParam
+
+
+ContentPartParam = Annotated[
+    Annotated[TextPartParam, Tag("text")]
+    | Annotated[ImageFilePartParam, Tag("image_file")]
+    | Annotated[ImageURLPartParam, Tag("image_url")],
+    Discriminator("type"),
+]
+
+
+class AttachmentToolParam(RequestModel):
+    type: Literal["code_interpreter", "file_search"]
+
+
+class AttachmentParam(RequestModel):
+    file_id: str | None = None
+    tools: list[AttachmentToolParam] | None = None
+
+
+class CreateMessageRequest(RequestModel):
+    """``POST /threads/{thread_id}/messages`` and each of a run's ``additional_messages``."""
+
+    role: Literal["user", "assistant"]
+    content: str | Annotated[list[ContentPartParam], Field(min_length=1)]
+    attachments: list[AttachmentParam] | None = None
+    metadata: MetadataParam | None = None
+
+
+class ModifyMessageRequest(RequestModel):
+    metadata: MetadataParam | None = None
+
+
+# --- threads --------------------------------------------------------------------------------------
+
+
+class CreateThreadRequest(RequestModel):
+    """``POST /threads`` (the body may be ``{}``)."""
+
+    messages: list[CreateMessageRequest] | None = None
+    tool_resources: ToolResourcesParam | None = None
+    metadata: MetadataParam | None = None
+
+
+class ModifyThreadRequest(RequestModel):
+    tool_resources: ToolResourcesParam | None = None
+    metadata: MetadataParam | None = None
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+class _RunOptions(RequestModel):
+    """The options a run takes, shared by create-run and create-thread-and-run."""
+
+    assistant_id: str
+    model: str | None = None
+    instructions: str | None = None
+    tools: Annotated[list[ToolParam], Field(max_length=MAX_RUN_TOOLS)] | None = None
+    metadata: MetadataParam | None = None
+    temperature: Temperature | None = None
+    top_p: TopP | None = None
+    stream: bool | None = None
+    max_prompt_tokens: TokenLimit | None = None
+    max_completion_tokens: TokenLimit | None = None
+    truncation_strategy: TruncationStrategyParam | None = None
+    tool_choice: ToolChoiceOption | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormatOption | None = None
+
+    @field_validator("assistant_id")
+    @classmethod
+    def _assistant_id_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an assistant id is required")
+        return value
+
+
+class CreateRunRequest(_RunOptions):
+    """``POST /threads/{thread_id}/runs``: every field of the seeds' CreateRunRequest."""
+
+    reasoning_effort: ReasoningEffortParam | None = None
+    additional_instructions: str | None = None
+    additional_messages: list[CreateMessageRequest] | None = None
+
+
+class CreateThreadAndRunRequest(_RunOptions):
+    """``POST /threads/runs``: a new thread and a run on it in one call."""
+
+    thread: CreateThreadRequest | None = None
+    tool_resources: ToolResourcesParam | None = None
+    reasoning_effort: ReasoningEffortParam | None = None
+
+
+class ToolOutputParam(RequestModel):
+    tool_call_id: str
+    output: str
+
+
+class SubmitToolOutputsRequest(RequestModel):
+    """``POST .../runs/{run_id}/submit_tool_outputs``: all outputs in a single request."""
+
+    tool_outputs: list[ToolOutputParam]
+    stream: bool | None = None
+
+
+class ModifyRunRequest(RequestModel):
+    metadata: MetadataParam | None = None
+
+
+# --- assistants -----------------------------------------------------------------------------------
+
+
+class _AssistantFields(RequestModel):
+    name: Annotated[str, StringConstraints(max_length=256)] | None = None
+    description: Annotated[str, StringConstraints(max_length=512)] | None = None
+    instructions: Annotated[str, StringConstraints(max_length=256_000)] | None = None
+    tools: Annotated[list[ToolParam], Field(max_length=MAX_ASSISTANT_TOOLS)] | None = None
+    tool_resources: ToolResourcesParam | None = None
+    metadata: MetadataParam | None = None
+    temperature: Temperature | None = None
+    top_p: TopP | None = None
+    response_format: ResponseFormatOption | None = None
+    reasoning_effort: ReasoningEffortParam | None = None
+
+
+class CreateAssistantRequest(_AssistantFields):
+    model: str
+
+
+class ModifyAssistantRequest(_AssistantFields):
+    model: str | None = None
+
+
+# --- list queries ---------------------------------------------------------------------------------
+
+
+class ListQuery(RequestModel):
+    """Pagination of every list route: ``limit`` 1..100 (default 20), ``order`` (default desc), cursors."""
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    order: Literal["asc", "desc"] = "desc"
+    after: str | None = None
+    before: str | None = None

@@ -1,0 +1,1 @@
+"""The embedded Assistants-compatible server (arrives with the server issue)."""

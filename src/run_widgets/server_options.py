@@ -1,0 +1,35 @@
+"""The ``serve`` options (DESIGN's CLI contract), shared by ``run-widgets serve`` and ``python -m run_widgets.server``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free port)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file to keep threads and runs in (default: in the user data directory; ':memory:' keeps nothing)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["scripted", "chat"],
+        default="scripted",
+        help="what answers: the deterministic scripted assistant (default) or a Chat Completions backend",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        help="the key clients must send as 'Authorization: Bearer KEY' (default: a random key, printed at start)",
+    )
+    parser.add_argument("--chat-base-url", default=None, help="Chat Completions backend base URL (for --engine chat)")
+    parser.add_argument("--chat-model", default=None, help="model name to ask the backend for (for --engine chat)")
+    parser.add_argument("--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one")
+    parser.add_argument(
+        "--requires-action-timeout",
+        type=float,
+        default=600.0,
+        help="seconds a run may wait for tool outputs before it expires (default: 600; 0 waits forever)",
+    )

@@ -1,0 +1,6 @@
+"""A pure reducer from stream events (or polled objects) to a run snapshot. No I/O."""
+
+from ._accumulate import TextBuffer, merge, plain
+from .snapshot import Changes, RunSnapshot
+
+__all__ = ["Changes", "RunSnapshot", "TextBuffer", "merge", "plain"]
