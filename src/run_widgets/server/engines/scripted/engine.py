@@ -70,10 +70,18 @@ class ScriptedEngine(Engine):
             await _pause(pace, 4)
             if action == "code":
                 yield code_interpreter_call(argument)
+                notes.append(
+                    "I showed your code in the code interpreter (the scripted assistant does not run code)."
+                    if argument
+                    else "I ran a short program in the code interpreter: it printed the squares of 1 to 8 "
+                    "(their sum is 204) and drew them as a bar chart."
+                )
             else:
                 query = argument or script.prose or "runs"
-                yield file_search_call(query)
-                notes.append(f"I searched the files for “{query}”.")
+                search = file_search_call(query)
+                yield search
+                found = ", ".join(f"{hit.file_name} ({hit.score:.2f})" for hit in search.results)
+                notes.append(f"I searched the files for “{query}” and found: {found}.")
 
         if script.calls and not script.help:
             available = ctx.function_tools()
@@ -86,9 +94,7 @@ class ScriptedEngine(Engine):
                         yield FunctionCallDelta(
                             index, arguments=call.arguments[start : start + _ARGUMENT_PIECE]
                         )
-                if script.expire is not None:
-                    return  # requires_action, then the deadline passes
-                return
+                return  # the run requires action (and, with /expire, lets its deadline pass)
             names = ", ".join(sorted(available)) or "none"
             notes.append(
                 "I can't call "
