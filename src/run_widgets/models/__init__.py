@@ -35,6 +35,7 @@ from .common import (
     UnknownTool,
     Usage,
 )
+from .convert import from_openai, to_openai
 from .deltas import (
     AnnotationDelta,
     CodeInterpreterDelta,
@@ -445,7 +446,9 @@ __all__ = [
     "VectorStoreHelperParam",
     "WireModel",
     "event_from_dict",
+    "from_openai",
     "parse_event",
     "to_datetime",
+    "to_openai",
     "validate_request",
 ]

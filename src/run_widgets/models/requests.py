@@ -67,6 +67,8 @@ def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "") -> st
     out, cur = prefix, data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
+        if not last and loc[i + 1] == "[key]":
+            break  # a bad dict key: the dict is the field at fault, the key goes in the message
         if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
             out, cur = f"{out}[{part}]", cur[part]
         elif isinstance(part, str) and isinstance(cur, dict) and part in cur:
@@ -96,9 +98,15 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return "this field is required"
     if kind == "too_long" and "max_length" in ctx:
-        return f"at most {ctx['max_length']} items allowed"
+        what = "keys" if ctx.get("field_type") == "Dictionary" else "items"
+        got = f" (got {ctx['actual_length']})" if ctx.get("actual_length") is not None else ""
+        return f"at most {ctx['max_length']} {what} allowed{got}"
     if kind == "too_short" and "min_length" in ctx:
         return f"at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''} required"
+    if kind == "string_too_long" and "[key]" in error["loc"]:
+        key = str(error["loc"][error["loc"].index("[key]") - 1])
+        shown = key if len(key) <= 20 else key[:20] + "…"
+        return f"key {shown!r} has {len(key)} characters; keys are at most {ctx['max_length']}"
     if kind == "string_too_long":
         return f"at most {ctx['max_length']} characters allowed"
     if kind == "string_pattern_mismatch":
@@ -167,6 +175,18 @@ class ToolChoiceFunctionParam(RequestModel):
     name: str
 
 
+_TOOL_CHOICE_FORMS = (
+    "'none', 'auto', 'required', or an object forcing one tool: "
+    '{"type": "function", "function": {"name": "my_function"}}, '
+    '{"type": "code_interpreter"} or {"type": "file_search"}'
+)
+_RESPONSE_FORMAT_FORMS = (
+    "'auto' or an object: "
+    '{"type": "text"}, {"type": "json_object"} or '
+    '{"type": "json_schema", "json_schema": {"name": "my_schema", "schema": {...}}}'
+)
+
+
 class ToolChoiceParam(RequestModel):
     type: Literal["function", "code_interpreter", "file_search"]
     function: ToolChoiceFunctionParam | None = None
@@ -174,11 +194,26 @@ class ToolChoiceParam(RequestModel):
     @model_validator(mode="after")
     def _function_needs_name(self) -> ToolChoiceParam:
         if self.type == "function" and self.function is None:
-            raise ValueError("a function tool choice needs function.name")
+            raise ValueError(
+                'a function tool choice names the function: {"type": "function", "function": {"name": "my_function"}}'
+            )
         return self
 
 
 ToolChoiceOption = Literal["none", "auto", "required"] | ToolChoiceParam
+
+
+def _check_tool_choice(value: Any) -> Any:
+    """Refuse a wrong *form* of tool_choice with the forms that are allowed (details go to the models)."""
+    if value is None or isinstance(value, dict | ToolChoiceParam) or value in ("none", "auto", "required"):
+        return value
+    raise ValueError(f"{value!r} is not a tool choice; use {_TOOL_CHOICE_FORMS}")
+
+
+def _check_response_format(value: Any) -> Any:
+    if value is None or value == "auto" or isinstance(value, dict | RequestModel):
+        return value
+    raise ValueError(f"{value!r} is not a response format; use {_RESPONSE_FORMAT_FORMS}")
 
 
 class ResponseFormatTextParam(RequestModel):
@@ -340,6 +375,16 @@ class _RunOptions(RequestModel):
             raise ValueError("an assistant id is required")
         return value
 
+    @field_validator("tool_choice", mode="before")
+    @classmethod
+    def _tool_choice_form(cls, value: Any) -> Any:
+        return _check_tool_choice(value)
+
+    @field_validator("response_format", mode="before")
+    @classmethod
+    def _response_format_form(cls, value: Any) -> Any:
+        return _check_response_format(value)
+
 
 class CreateRunRequest(_RunOptions):
     """``POST /threads/{thread_id}/runs``: every field of the seeds' CreateRunRequest."""
@@ -387,6 +432,11 @@ class _AssistantFields(RequestModel):
     top_p: TopP | None = None
     response_format: ResponseFormatOption | None = None
     reasoning_effort: ReasoningEffortParam | None = None
+
+    @field_validator("response_format", mode="before")
+    @classmethod
+    def _response_format_form(cls, value: Any) -> Any:
+        return _check_response_format(value)
 
 
 class CreateAssistantRequest(_AssistantFields):
