@@ -51,31 +51,45 @@ class RequestValidationError(ValueError):
     ) -> RequestValidationError:
         errors = exc.errors(include_url=False, include_input=False)
         first = min(errors, key=lambda e: _error_rank(e, data))
-        param = _loc_to_param(first["loc"], data, prefix)
+        param = _loc_to_param(first["loc"], data, prefix, first["type"])
         message = _describe(first)
         if param:
             message = f"Invalid '{param}': {message}"
         return cls(message, param=param or None, errors=[dict(e) for e in errors])
 
 
-def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "") -> str:
+def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "", kind: str = "missing") -> str:
     """The field path of an error, written as the API writes ``param`` (``tools[0].function.name``).
 
     pydantic puts union tags and validator names into ``loc``; walking the input data tells real
-    fields (present in the data) from those markers.
+    fields (present in the data) from those markers. A tag can also be a field name
+    (``{"type": "text", "text": ...}``), so both readings are tried, the field first.
     """
-    out, cur = prefix, data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if not last and loc[i + 1] == "[key]":
-            break  # a bad dict key: the dict is the field at fault, the key goes in the message
-        if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
-            out, cur = f"{out}[{part}]", cur[part]
-        elif isinstance(part, str) and isinstance(cur, dict) and part in cur:
-            out, cur = (f"{out}.{part}" if out else part), cur[part]
-        elif last and isinstance(part, str) and isinstance(cur, dict) and not _is_marker(part):
-            out = f"{out}.{part}" if out else part  # a missing required field
-    return out
+    found = _walk(loc, 0, data, prefix, kind, strict=True)
+    if found is None:  # the last part is a marker of a kind we do not know (``str``, a class name)
+        found = _walk(loc, 0, data, prefix, kind, strict=False)
+    return prefix if found is None else found
+
+
+def _walk(loc: tuple[int | str, ...], i: int, cur: Any, out: str, kind: str, *, strict: bool) -> str | None:
+    """The path for ``loc[i:]`` inside ``cur``, or None when this reading does not fit the data."""
+    if i == len(loc):
+        return out
+    part, last = loc[i], i == len(loc) - 1
+    if not last and loc[i + 1] == "[key]":
+        return out  # a bad dict key: the dict is the field at fault, the key goes in the message
+    if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
+        return _walk(loc, i + 1, cur[part], f"{out}[{part}]", kind, strict=strict)
+    if isinstance(part, str) and isinstance(cur, dict) and part in cur:
+        as_field = _walk(loc, i + 1, cur[part], f"{out}.{part}" if out else part, kind, strict=strict)
+        if as_field is not None or cur.get("type") != part:
+            return as_field
+        return _walk(loc, i + 1, cur, out, kind, strict=strict)  # it was the union's tag, not the field
+    if last and kind == "missing" and isinstance(part, str) and isinstance(cur, dict):
+        return f"{out}.{part}" if out else part  # the absent field itself
+    if not last or not strict or (isinstance(part, str) and _is_marker(part)):
+        return _walk(loc, i + 1, cur, out, kind, strict=strict)  # a union tag or validator name
+    return None
 
 
 def _is_marker(part: str) -> bool:
@@ -84,7 +98,8 @@ def _is_marker(part: str) -> bool:
 
 def _error_rank(error: Any, data: Any) -> tuple[int, int]:
     """Prefer the error that says most: deepest real field first, union-branch mismatches last."""
-    depth = _loc_to_param(error["loc"], data).count(".") + _loc_to_param(error["loc"], data).count("[")
+    param = _loc_to_param(error["loc"], data, kind=error["type"])
+    depth = param.count(".") + param.count("[")
     kind = error["type"]
     branch_miss = 2 if kind in ("literal_error", "string_type", "model_type", "list_type") else 0
     return (branch_miss + (kind == "union_tag_invalid"), -depth)
