@@ -411,7 +411,10 @@ def test_errors_keep_every_problem_for_callers_that_want_them() -> None:
     ("data", "param"),
     [
         ({"role": "user", "content": 5}, "content"),  # union of str | list: the marker 'str' is not a field
-        ({"role": "user", "content": [{"type": "text", "text": "a", "x": 1}]}, "content[0].x"),  # tag == field
+        (
+            {"role": "user", "content": [{"type": "text", "text": "a", "x": 1}]},
+            "content[0].x",
+        ),  # tag == field
         ({"role": "user", "content": [{"type": "text"}]}, "content[0].text"),
         ({"role": "user", "content": [{"type": "image_url", "image_url": {}}]}, "content[0].image_url.url"),
     ],

@@ -48,7 +48,7 @@ def _sdk_event_adapter() -> Any:
 
 def _dump(obj: Any) -> Any:
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json", exclude_unset=True, warnings=False)
+        return obj.model_dump(mode="json", exclude_unset=True, by_alias=True, warnings=False)
     return obj
 
 
