@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -509,3 +510,19 @@ def test_a_missing_required_field_is_still_an_error() -> None:
     del data["id"]
     with pytest.raises(ValueError, match="id"):
         Run.model_validate(data)
+
+
+def test_every_object_offers_datetime_views_of_its_timestamps() -> None:
+    created = datetime(2023, 11, 4, 2, 1, 30, tzinfo=UTC)
+    message = Message.model_validate(samples.all_messages()["incomplete"])
+    assert message.created == created and message.completed is None
+    assert message.incomplete == created + timedelta(seconds=4)
+    assert Thread.model_validate(samples.thread()).created == created
+    assert Assistant.model_validate(samples.assistant()).created == created
+    run = Run.model_validate(samples.run("completed"))
+    assert (run.created, run.started, run.completed) == (
+        created,
+        created + timedelta(seconds=1),
+        created + timedelta(seconds=5),
+    )
+    assert run.completed_at == samples.CREATED + 5  # the wire field keeps unix seconds

@@ -135,6 +135,7 @@ from .message import (
     UnknownContentBlock,
 )
 from .requests import (
+    FUNCTION_NAME_PATTERN,
     MAX_ASSISTANT_TOOLS,
     MAX_RUN_TOOLS,
     MIN_TOKEN_LIMIT,
@@ -239,6 +240,7 @@ __all__ = [
     "CANCELLABLE_RUN_STATUSES",
     "EVENT_TYPES",
     "FILE_SEARCH_CONTENT_INCLUDE",
+    "FUNCTION_NAME_PATTERN",
     "MAX_ASSISTANT_TOOLS",
     "MAX_RUN_TOOLS",
     "MESSAGE_EVENT_TYPES",

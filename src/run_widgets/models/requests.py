@@ -32,7 +32,9 @@ MetadataParam = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=16)
 Temperature = Annotated[float, Field(ge=0, le=2)]
 TopP = Annotated[float, Field(ge=0, le=1)]
 TokenLimit = Annotated[int, Field(ge=MIN_TOKEN_LIMIT)]
-FunctionName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"
+"""What a function (tool) name may be on the wire."""
+FunctionName = Annotated[str, StringConstraints(pattern=FUNCTION_NAME_PATTERN)]
 ReasoningEffortParam = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
