@@ -12,11 +12,14 @@ import functools
 import inspect
 import json
 import typing
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from ._docstring import DocInfo
 
@@ -52,12 +55,18 @@ def _field_name(name: str) -> str:
     return name
 
 
-def _type_hints(fn: Any, qualname: str) -> dict[str, Any]:
+def _type_hints(fn: Any, qualname: str, namespace: Mapping[str, Any] | None) -> dict[str, Any]:
     target = fn.func if isinstance(fn, functools.partial) else fn
     if not (inspect.isfunction(target) or inspect.ismethod(target)) and callable(target):
         target = type(target).__call__  # an object with __call__
     try:
-        return typing.get_type_hints(target, include_extras=True)
+        try:
+            return typing.get_type_hints(target, include_extras=True)
+        except NameError:
+            if not namespace:
+                raise
+            # A class defined in the function that made the tool, named in a string annotation.
+            return typing.get_type_hints(target, localns=dict(namespace), include_extras=True)
     except Exception as exc:  # NameError for a forward reference, TypeError for odd annotations
         raise ToolDefinitionError(
             f"tool {qualname!r}: cannot resolve its type hints ({type(exc).__name__}: {exc}); "
@@ -78,13 +87,15 @@ def _described(annotation: Any, description: str | None) -> Any:
     return Annotated[annotation, Field(description=description)]
 
 
-def arguments_spec(fn: Any, tool_name: str, doc: DocInfo) -> ArgumentsSpec:
+def arguments_spec(
+    fn: Any, tool_name: str, doc: DocInfo, namespace: Mapping[str, Any] | None = None
+) -> ArgumentsSpec:
     """Model and schema of ``fn``'s arguments; raises ``ToolDefinitionError`` for what JSON cannot carry."""
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError) as exc:
         raise ToolDefinitionError(f"tool {tool_name!r}: cannot read its signature ({exc})") from None
-    hints = _type_hints(fn, tool_name)
+    hints = _type_hints(fn, tool_name, namespace)
     fields: dict[str, Any] = {}
     parameters: list[Parameter] = []
     for param in signature.parameters.values():
@@ -117,7 +128,9 @@ def arguments_spec(fn: Any, tool_name: str, doc: DocInfo) -> ArgumentsSpec:
             __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=False),
             **fields,
         )
-        schema = model.model_json_schema()
+        with warnings.catch_warnings():  # a default that is not JSON is left out of the schema: fine
+            warnings.simplefilter("ignore", PydanticJsonSchemaWarning)
+            schema = model.model_json_schema()
     except Exception as exc:  # pydantic cannot make a schema for some annotation
         raise ToolDefinitionError(
             f"tool {tool_name!r}: its arguments have no JSON schema ({exc}); use JSON-friendly types "

@@ -9,6 +9,7 @@ import functools
 import inspect
 import json
 import re
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar, overload
@@ -58,7 +59,9 @@ class PythonTool(Generic[P, R]):
         name: str | None = None,
         description: str | None = None,
         strict: bool | None = None,
+        namespace: Mapping[str, Any] | None = None,
     ) -> None:
+        """``namespace``: extra names for string annotations (``@tool`` passes its caller's locals)."""
         if not callable(fn):
             raise ToolDefinitionError(f"a tool must be a function, got {type(fn).__name__}")
         self.fn = fn
@@ -72,7 +75,7 @@ class PythonTool(Generic[P, R]):
         doc = read_docstring(inspect.getdoc(_documented(fn)))
         self.description: str | None = description if description is not None else doc.description
         self.strict = strict
-        self._spec: ArgumentsSpec = arguments_spec(fn, self.name, doc)
+        self._spec: ArgumentsSpec = arguments_spec(fn, self.name, doc, namespace)
         self.parameters: dict[str, Any] = strict_schema(self._spec.schema) if strict else self._spec.schema
         """The JSON schema of the arguments, as the assistant sees it."""
         self.expects: str = expects(self.name, self._spec)
@@ -244,6 +247,8 @@ def tool(
     ``strict=True`` makes the schema strict (every property required, objects closed).
     """
 
+    namespace = sys._getframe(1).f_locals  # where a local class in a string annotation can be found
+
     def make(target: Callable[P, R]) -> PythonTool[P, R]:
         if isinstance(target, PythonTool):  # re-wrap with new options, keeping the old ones given
             old_name, old_description, old_strict = target._given
@@ -252,7 +257,8 @@ def tool(
                 name=name if name is not None else old_name,
                 description=description if description is not None else old_description,
                 strict=strict if strict is not None else old_strict,
+                namespace=namespace,
             )
-        return PythonTool(target, name=name, description=description, strict=strict)
+        return PythonTool(target, name=name, description=description, strict=strict, namespace=namespace)
 
     return make if fn is None else make(fn)
