@@ -6,7 +6,9 @@ import argparse
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)"
+    )
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free port)")
     parser.add_argument(
         "--db",
@@ -24,9 +26,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the key clients must send as 'Authorization: Bearer KEY' (default: a random key, printed at start)",
     )
-    parser.add_argument("--chat-base-url", default=None, help="Chat Completions backend base URL (for --engine chat)")
-    parser.add_argument("--chat-model", default=None, help="model name to ask the backend for (for --engine chat)")
-    parser.add_argument("--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one")
+    parser.add_argument(
+        "--chat-base-url", default=None, help="Chat Completions backend base URL (for --engine chat)"
+    )
+    parser.add_argument(
+        "--chat-model", default=None, help="model name to ask the backend for (for --engine chat)"
+    )
+    parser.add_argument(
+        "--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one"
+    )
     parser.add_argument(
         "--requires-action-timeout",
         type=float,

@@ -19,10 +19,10 @@ class WireModel(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The object as JSON-ready data, exactly the fields that were set (wire names)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
     def to_json(self) -> str:
-        return self.model_dump_json(exclude_unset=True)
+        return self.model_dump_json(exclude_unset=True, by_alias=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -35,8 +35,8 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
 
     def to_body(self) -> dict[str, Any]:
-        """The JSON body to send: only the fields the caller gave (omitted ones stay absent)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        """The JSON body to send: only the fields the caller gave (omitted ones stay absent), wire names."""
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 def to_datetime(seconds: int | float | None) -> datetime | None:
