@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Discriminator, Tag, TypeAdapter
+from pydantic import Discriminator, Tag, TypeAdapter
 
-from ._base import WireModel
+from ._base import WireModel, construct_unchecked
 from .common import ErrorObject
 from .deltas import MessageDeltaEvent, RunStepDeltaEvent
 from .message import Message
@@ -251,28 +251,6 @@ StreamEvent = Annotated[
 STREAM_EVENT_ADAPTER: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
 
 
-_new_object = object.__new__
-_set_dict = object.__setattr__
-# The slot descriptors pydantic keeps its bookkeeping in (typed as their values, hence the casts).
-_set_fields_set = cast(Any, BaseModel.__dict__["__pydantic_fields_set__"]).__set__
-_set_extra = cast(Any, BaseModel.__dict__["__pydantic_extra__"]).__set__
-_set_private = cast(Any, BaseModel.__dict__["__pydantic_private__"]).__set__
-
-
-def _wrap(cls: type[WireModel], event: str, data: Any) -> Any:
-    """``cls(event=event, data=data)`` for already-validated data, about 3x cheaper than ``model_construct``.
-
-    This sets exactly what ``model_construct`` sets (fields, fields-set, no extras, no private
-    attributes), without walking the field definitions: it runs once per streamed event.
-    """
-    obj = _new_object(cls)
-    _set_dict(obj, "__dict__", {"event": event, "data": data})
-    _set_fields_set(obj, {"event", "data"})
-    _set_extra(obj, {})
-    _set_private(obj, None)
-    return obj
-
-
 def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
     """Build the typed event for one SSE frame (``event:`` name, ``data:`` JSON text or parsed value).
 
@@ -291,9 +269,9 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
         parsed = json.loads(data) if isinstance(data, str) else data
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             parsed = parsed["error"]  # the wrapped form the SDK raises on
-        return _wrap(ErrorEvent, "error", ErrorObject.model_validate(parsed))  # type: ignore[no-any-return]
+        return ErrorEvent.model_construct(event="error", data=ErrorObject.model_validate(parsed))
     value = data_type.model_validate_json(data) if isinstance(data, str) else data_type.model_validate(data)
-    return _wrap(EVENT_TYPES[event], event, value)  # type: ignore[no-any-return]
+    return construct_unchecked(EVENT_TYPES[event], {"event": event, "data": value})  # type: ignore[return-value]
 
 
 def event_from_dict(value: dict[str, Any] | Any) -> StreamEvent:
