@@ -7,9 +7,11 @@ older client; request objects forbid them so a typo fails before anything is sen
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class WireModel(BaseModel):
@@ -64,3 +66,26 @@ def to_datetime(seconds: int | float | None) -> datetime | None:
     if seconds is None:
         return None
     return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+# The slots pydantic keeps its bookkeeping in (typed as their values, hence the casts).
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+_set_fields_set = cast(Any, BaseModel.__dict__["__pydantic_fields_set__"]).__set__
+_set_extra = cast(Any, BaseModel.__dict__["__pydantic_extra__"]).__set__
+_set_private = cast(Any, BaseModel.__dict__["__pydantic_private__"]).__set__
+
+
+def construct_unchecked(cls: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """``cls.model_construct(**values)`` for a model without defaults to fill, about 3x cheaper.
+
+    Sets exactly what ``model_construct`` sets (the fields, which were set, no extras, no private
+    attributes) without walking the field definitions; the stream calls it once per event.
+    ``values`` must name every field and hold already-validated values.
+    """
+    obj = _new_object(cls)
+    _set_attribute(obj, "__dict__", values)
+    _set_fields_set(obj, set(values))
+    _set_extra(obj, {} if cls.model_config.get("extra") == "allow" else None)
+    _set_private(obj, None)
+    return obj

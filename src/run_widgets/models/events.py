@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Tag, TypeAdapter, field_validator
 
-from ._base import WireModel
+from ._base import WireModel, construct_unchecked
 from .common import ErrorObject
 from .deltas import MessageDeltaEvent, RunStepDeltaEvent
 from .message import Message
@@ -299,7 +299,7 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
     if event == "error":
         return ErrorEvent.model_construct(event="error", data=ErrorObject.model_validate(error_data(data)))
     value = data_type.model_validate_json(data) if isinstance(data, str) else data_type.model_validate(data)
-    return EVENT_TYPES[event].model_construct(event=event, data=value)  # type: ignore[return-value]
+    return construct_unchecked(EVENT_TYPES[event], {"event": event, "data": value})  # type: ignore[return-value]
 
 
 def event_from_dict(value: dict[str, Any] | Any) -> StreamEvent:
