@@ -29,6 +29,6 @@ def clock() -> ManualClock:
 def card(wire: Wire, clock: ManualClock) -> Iterator[RunCard]:
     """A card whose flushes run when the test moves the clock."""
     widget = RunCard(_scheduler=clock)
-    wire.clear()
+    assert not wire.messages  # only the comm_open so far
     yield widget
     widget.close()

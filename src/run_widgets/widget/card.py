@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import threading
 import weakref
 from collections.abc import Sequence
@@ -35,6 +36,17 @@ from .viewstate import ViewState
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
+def _static(name: str) -> str | Path:
+    """The bundle's text, not its path: anywidget connects every instance to a class-level
+    ``FileContents`` signal with a strong reference, so a path would keep every card alive forever.
+    With ``ANYWIDGET_HMR=1`` (front-end development) the path is given, for live reloading."""
+    path = _STATIC / name
+    if os.environ.get("ANYWIDGET_HMR", "").lower() in ("1", "true"):
+        return path
+    text = path.read_text(encoding="utf-8")
+    return text if "\n" in text else text + "\n"  # one line with a suffix would be taken for a path
+
+
 class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
     """A live card for one Assistants run: header, steps, tool-output form, details and export.
 
@@ -44,8 +56,8 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
     from the kernel, and ``auto_tools=True`` to submit their outputs without a click.
     """
 
-    _esm = _STATIC / "widget.js"
-    _css = _STATIC / "widget.css"
+    _esm = _static("widget.js")
+    _css = _static("widget.css")
 
     protocol = traitlets.Int(1).tag(sync=True)
     seq = traitlets.Int(0).tag(sync=True)
@@ -145,8 +157,8 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
         return typed
 
     def apply_object(self, obj: Run | RunStep | Message | Any) -> None:
-        """Take a polled object (ours or the SDK's Run, RunStep, Message) as the truth for its id."""
-        ours = from_openai(obj)
+        """Take a polled object (ours, the SDK's, or its JSON dict: Run, RunStep, Message) as the truth."""
+        ours = _as_object(obj)
         with self._lock:
             self._views.apply_object(ours)
             if isinstance(ours, Run):
@@ -288,7 +300,7 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
     @classmethod
     def from_run(cls, run: Any, client: Any = None, **kwargs: Any) -> RunCard:
         """A card for a Run object (ours or the SDK's); with a client it loads the steps and follows."""
-        card = cls(from_openai(run), client=client, **kwargs)
+        card = cls(_as_object(run), client=client, **kwargs)
         if client is not None:
             card.follow()
         return card
@@ -521,6 +533,23 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
         super().close()
 
 
+_OBJECT_TYPES: dict[str, type[Run] | type[RunStep] | type[Message]] = {
+    "thread.run": Run,
+    "thread.run.step": RunStep,
+    "thread.message": Message,
+}
+
+
+def _as_object(obj: Any) -> Any:
+    """Our model for a Run, RunStep or Message given as ours, the SDK's, or a JSON dict."""
+    if isinstance(obj, dict):
+        model = _OBJECT_TYPES.get(str(obj.get("object")))
+        if model is None:
+            raise TypeError('expected a run, step or message object (a dict with "object": "thread.run", ...)')
+        return model.model_validate(obj)
+    return from_openai(obj)
+
+
 async def _nothing() -> None:
     return None
 
@@ -538,6 +567,8 @@ async def _run_drive(ref: weakref.ReferenceType[RunCard], first: Any, interval: 
         previous.cancel()
     try:
         await _follow.drive(ref, first, interval)
+    except asyncio.CancelledError:
+        pass  # stopped: the card was closed or collected, stop() was called, or a new drive took over
     finally:
         card = ref()
         if card is not None:
