@@ -23,13 +23,12 @@ class Store:
     def take_traits(self, state: dict[str, Any]) -> None:
         self.traits.update(state)
         seq = self.traits.get("seq", 0)
-        if "seq" in state or "run" in state or "steps" in state:
-            if seq >= self.seq:
-                self.seq = seq
-                self.run = self.traits.get("run")
-                steps = self.traits.get("steps") or []
-                self.steps = {s["id"]: s for s in steps}
-                self.order = [s["id"] for s in steps]
+        if ("seq" in state or "run" in state or "steps" in state) and seq >= self.seq:
+            self.seq = seq
+            self.run = self.traits.get("run")
+            steps = self.traits.get("steps") or []
+            self.steps = {s["id"]: s for s in steps}
+            self.order = [s["id"] for s in steps]
 
     def take_patch(self, patch: dict[str, Any]) -> None:
         if patch["seq"] != self.seq + 1:

@@ -31,7 +31,9 @@ def fresh_views(events: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, li
     return state.run_view, state.step_views  # type: ignore[return-value]
 
 
-def test_a_text_run_ends_exact_in_traits_and_in_the_replayed_store(card: RunCard, wire: Wire, clock: ManualClock) -> None:
+def test_a_text_run_ends_exact_in_traits_and_in_the_replayed_store(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
     events = Script().text_run([f"word{i} " for i in range(200)])
     feed(card, clock, events)
     clock.settle()
@@ -57,7 +59,14 @@ def test_text_shows_as_it_streams(card: RunCard, wire: Wire, clock: ManualClock)
     assert texts[-1] == "one "
     feed(card, clock, script.message_step(["x"])[:0], gap=0.1)  # nothing: no new message
     card.apply(
-        {"event": "thread.message.delta", "data": {"id": "msg_0002", "object": "thread.message.delta", "delta": {"content": [{"index": 0, "type": "text", "text": {"value": "two "}}]}}}
+        {
+            "event": "thread.message.delta",
+            "data": {
+                "id": "msg_0002",
+                "object": "thread.message.delta",
+                "delta": {"content": [{"index": 0, "type": "text", "text": {"value": "two "}}]},
+            },
+        }
     )
     clock.advance(0.1)
     texts = [s["message"]["text"] for p in wire.custom("patch") for s in p.get("steps", []) if s["message"]]
@@ -74,7 +83,9 @@ def test_a_status_change_goes_out_without_waiting(card: RunCard, wire: Wire, clo
     assert statuses == ["queued", "in_progress"]
 
 
-def test_ten_thousand_fast_deltas_cost_a_bounded_number_of_messages(card: RunCard, wire: Wire, clock: ManualClock) -> None:
+def test_ten_thousand_fast_deltas_cost_a_bounded_number_of_messages(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
     script = Script()
     pieces = [f"w{i} " for i in range(10_000)]
     events = script.text_run(pieces)
@@ -89,7 +100,9 @@ def test_ten_thousand_fast_deltas_cost_a_bounded_number_of_messages(card: RunCar
     assert Store().replay(wire).step_list == steps
 
 
-def test_patches_flow_at_the_allowed_rate_while_text_grows(card: RunCard, wire: Wire, clock: ManualClock) -> None:
+def test_patches_flow_at_the_allowed_rate_while_text_grows(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
     """3,000 one-character deltas over 3 (fake) seconds: about 20 patches a second, never more."""
     feed(card, clock, Script().text_run(["x"] * 3000), gap=0.001)
     clock.settle()
@@ -142,7 +155,12 @@ def test_a_thousand_steps(card: RunCard, wire: Wire, clock: ManualClock) -> None
 
 
 def test_an_error_event_becomes_a_notice(card: RunCard, wire: Wire, clock: ManualClock) -> None:
-    card.apply({"event": "error", "data": {"error": {"message": "rate limited, retry later", "type": "server_error"}}})
+    card.apply(
+        {
+            "event": "error",
+            "data": {"error": {"message": "rate limited, retry later", "type": "server_error"}},
+        }
+    )
     clock.settle()
     assert card.notice == {"kind": "error", "text": "The server reported an error: rate limited, retry later"}
 

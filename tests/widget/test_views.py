@@ -38,7 +38,9 @@ def test_run_view_for_every_status(status: str) -> None:
         fields["required_action"] = {
             "type": "submit_tool_outputs",
             "submit_tool_outputs": {
-                "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}}]
+                "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}}
+                ]
             },
         }
     if status == "failed":
@@ -53,7 +55,9 @@ def test_run_view_for_every_status(status: str) -> None:
     assert view["tools"] == ["get_weather", "code_interpreter"]
     json.dumps(view)  # plain JSON, nothing else
     if status == "requires_action":
-        assert view["required_action"] == [{"id": "call_1", "name": "f", "arguments": '{"x": 1}', "truncated": False}]
+        assert view["required_action"] == [
+            {"id": "call_1", "name": "f", "arguments": '{"x": 1}', "truncated": False}
+        ]
     else:
         assert view["required_action"] is None
     if status == "failed":
@@ -108,14 +112,35 @@ def test_step_views_for_every_step_type() -> None:
     assert tools["type"] == "tool_calls" and tools["status"] == "in_progress"
     assert tools["title"] == 'get_weather(city="Paris"), get_time(tz="UTC", precise=true)'
     assert tools["tool_calls"] == [
-        {"id": "call_1", "type": "function", "index": 0, "name": "get_weather", "arguments": '{"city": "Paris"}', "output": None},
-        {"id": "call_2", "type": "function", "index": 1, "name": "get_time", "arguments": '{"tz": "UTC", "precise": true}', "output": None},
+        {
+            "id": "call_1",
+            "type": "function",
+            "index": 0,
+            "name": "get_weather",
+            "arguments": '{"city": "Paris"}',
+            "output": None,
+        },
+        {
+            "id": "call_2",
+            "type": "function",
+            "index": 1,
+            "name": "get_time",
+            "arguments": '{"tz": "UTC", "precise": true}',
+            "output": None,
+        },
     ]
     assert tools["message"] is None
 
     assert code["title"] == "code_interpreter: import math"
     assert code["tool_calls"] == [
-        {"id": "call_code", "type": "code_interpreter", "index": 0, "input": "import math\nprint(math.pi)", "logs": "3.14159\n", "images": [{"file_id": "file_png"}]}
+        {
+            "id": "call_code",
+            "type": "code_interpreter",
+            "index": 0,
+            "input": "import math\nprint(math.pi)",
+            "logs": "3.14159\n",
+            "images": [{"file_id": "file_png"}],
+        }
     ]
 
     (hit,) = search["tool_calls"] or []

@@ -77,7 +77,9 @@ class RecordingComm(DummyComm):  # type: ignore[misc]
         self._wire = wire
         super().__init__(*args, **kwargs)
 
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any) -> None:
+    def publish_msg(
+        self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+    ) -> None:
         self._wire.record(msg_type, data)
 
 

@@ -37,11 +37,12 @@ class Backend(Protocol):
         ...
 
 
-async def _collect(page: Any) -> list[Any]:
-    if hasattr(page, "__aiter__"):
-        return [item async for item in page]
-    data = getattr(page, "data", page)
-    return list(data)
+async def _collect(pager: Any) -> list[Any]:
+    """Every item of a list call: ``async for`` pages through (ours and the SDK's pagers); else await."""
+    if hasattr(pager, "__aiter__"):
+        return [item async for item in pager]
+    page = await pager
+    return list(getattr(page, "data", page))
 
 
 class ClientBackend:
@@ -57,8 +58,10 @@ class ClientBackend:
     def submit_tool_outputs_stream(
         self, thread_id: str, run_id: str, outputs: Sequence[dict[str, str]]
     ) -> AbstractAsyncContextManager[AsyncIterable[Any]]:
-        manager: AbstractAsyncContextManager[AsyncIterable[Any]] = self._threads.runs.submit_tool_outputs_stream(
-            thread_id=thread_id, run_id=run_id, tool_outputs=list(outputs)
+        manager: AbstractAsyncContextManager[AsyncIterable[Any]] = (
+            self._threads.runs.submit_tool_outputs_stream(
+                thread_id=thread_id, run_id=run_id, tool_outputs=list(outputs)
+            )
         )
         return manager
 
@@ -71,16 +74,24 @@ class ClientBackend:
         return from_openai(run)  # type: ignore[no-any-return]
 
     async def list_steps(self, thread_id: str, run_id: str) -> list[RunStep]:
-        page = await self._threads.runs.steps.list(run_id, thread_id=thread_id, order="asc", limit=100)
-        return [from_openai(step) for step in await _collect(page)]
+        pager = self._threads.runs.steps.list(run_id, thread_id=thread_id, order="asc", limit=100)
+        return [from_openai(step) for step in await _collect(pager)]
 
     async def list_messages(self, thread_id: str, run_id: str) -> list[Message]:
-        page = await self._threads.messages.list(thread_id, run_id=run_id, order="asc", limit=100)
-        return [from_openai(message) for message in await _collect(page)]
+        pager = self._threads.messages.list(thread_id, run_id=run_id, order="asc", limit=100)
+        return [from_openai(message) for message in await _collect(pager)]
 
     def secrets(self) -> list[str]:
-        key = getattr(self._client, "api_key", None)
-        return [key] if isinstance(key, str) and key else []
+        return [key for key in (api_key_of(self._client),) if key]
+
+
+def api_key_of(client: Any) -> str | None:
+    """A client's key (ours keeps it in ``_api_key``, the SDK's in ``api_key``), to redact or to copy."""
+    for name in ("api_key", "_api_key"):
+        key = getattr(client, name, None)
+        if isinstance(key, str) and key:
+            return key
+    return None
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:

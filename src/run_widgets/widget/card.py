@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
 import threading
 import weakref
@@ -24,7 +25,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..models import PAUSED_RUN_STATUSES, TERMINAL_RUN_STATUSES, Message, Run, RunStep, StreamEvent
+from ..models import PAUSED_RUN_STATUSES, Message, Run, RunStep, StreamEvent
 from ..models.convert import from_openai
 from . import follow as _follow
 from . import handlers, limits, runtime
@@ -47,7 +48,7 @@ def _static(name: str) -> str | Path:
     return text if "\n" in text else text + "\n"  # one line with a suffix would be taken for a path
 
 
-class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
+class RunCard(anywidget.AnyWidget):
     """A live card for one Assistants run: header, steps, tool-output form, details and export.
 
     ``RunCard()`` starts empty; feed it with ``apply(event)``, or let it follow a run:
@@ -126,7 +127,7 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
     @property
     def current_run(self) -> Run | None:
         """The run as last seen (our ``Run`` model)."""
-        return self._views.snapshot.run  # type: ignore[no-any-return]
+        return self._views.snapshot.run
 
     def __repr__(self) -> str:
         run = self._views.snapshot.run if hasattr(self, "_views") else None
@@ -146,12 +147,18 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
         with self._lock:
             typed = self._views.apply(event)
             name = typed.event
-            if name == "thread.message.delta" or name.startswith("thread.run.step") or name.startswith("thread.message"):
+            if (
+                name == "thread.message.delta"
+                or name.startswith("thread.run.step")
+                or name.startswith("thread.message")
+            ):
                 self._batcher.changed()
             elif name.startswith("thread.run."):
-                self._note_status(str(typed.data.status))
+                self._note_status(str(getattr(typed.data, "status", "")))
             elif name == "error":
-                self._set_notice("error", f"The server reported an error: {typed.data.message}")
+                self._set_notice(
+                    "error", f"The server reported an error: {getattr(typed.data, 'message', '')}"
+                )
             else:
                 self._batcher.changed()
         return typed
@@ -217,7 +224,7 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
                 return
             if self._notice_dirty:
                 self._notice_dirty = False
-                self.notice = self._notice
+                self.set_trait("notice", self._notice)
             patch = self._views.next_patch()
             if patch is not None:
                 self._send_msg(patch)
@@ -231,12 +238,16 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
             self._notice_dirty = False
             views = self._views
             views.checkpoint()
+            traits: dict[str, Any] = {
+                "run": views.run_view,
+                "steps": views.step_views,
+                "seq": views.seq,
+                "following": self._drive_task is not None or self._external_following,
+                "notice": self._notice,
+            }
             with self.hold_sync():
-                self.run = views.run_view
-                self.steps = views.step_views
-                self.seq = views.seq
-                self.following = self._drive_task is not None or self._external_following
-                self.notice = self._notice
+                for name, value in traits.items():
+                    self.set_trait(name, value)
             self._batcher.done()
             run = views.snapshot.run
             ended = run is not None and run.status in PAUSED_RUN_STATUSES
@@ -495,10 +506,10 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
 
         bundle = self._repr_mimebundle_()
         if bundle is None:
-            display(repr(self))
+            display(repr(self))  # type: ignore[no-untyped-call]
             return
         data, metadata = bundle
-        handle = display(data, metadata=metadata, raw=True, display_id=True)
+        handle = display(data, metadata=metadata, raw=True, display_id=True)  # type: ignore[no-untyped-call]
         if handle is not None:
             self._display_ids.append(handle.display_id)
             self._displayed_seq = self.seq
@@ -512,7 +523,7 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
                 return
             data, metadata = bundle
             for display_id in self._display_ids:
-                update_display(data, metadata=metadata, raw=True, display_id=display_id)
+                update_display(data, metadata=metadata, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
             self._displayed_seq = self.seq
         except Exception:  # a display that cannot be refreshed must never break the card
             return
@@ -525,10 +536,8 @@ class RunCard(anywidget.AnyWidget):  # type: ignore[misc]
             self._closed = True
             task = self._drive_task
             if task is not None:
-                try:
+                with contextlib.suppress(RuntimeError):  # the loop is gone (interpreter exit)
                     runtime.get_runtime().call_soon(task.cancel)
-                except RuntimeError:  # the loop is gone (interpreter exit)
-                    pass
             self._idle.set()
         super().close()
 
@@ -545,7 +554,9 @@ def _as_object(obj: Any) -> Any:
     if isinstance(obj, dict):
         model = _OBJECT_TYPES.get(str(obj.get("object")))
         if model is None:
-            raise TypeError('expected a run, step or message object (a dict with "object": "thread.run", ...)')
+            raise TypeError(
+                'expected a run, step or message object (a dict with "object": "thread.run", ...)'
+            )
         return model.model_validate(obj)
     return from_openai(obj)
 
@@ -581,13 +592,13 @@ def _make_backend(client: Any) -> Backend:
     """A backend from a client: ours (async or sync), the SDK's, or a ready-made ``Backend``."""
     if hasattr(client, "submit_tool_outputs_stream") and hasattr(client, "list_steps"):
         return client  # type: ignore[no-any-return]
-    from .backend import ClientBackend
+    from .backend import ClientBackend, api_key_of
 
     module = type(client).__module__
     if module.startswith("run_widgets") and type(client).__name__ == "AsyncClient":
         return ClientBackend(client)
     base_url = getattr(client, "base_url", None)
-    api_key = getattr(client, "api_key", None)
+    api_key = api_key_of(client)
     if base_url is None:
         raise TypeError(
             f"cannot use a {type(client).__name__} as the card's client: "

@@ -131,12 +131,13 @@ def page_data(card: RunCard) -> dict[str, Any]:
     return {"state": state, "details": details, "export": export, "fallback": fallback}
 
 
-def card_page(card: RunCard) -> str:
-    """The whole page as text."""
+def card_page(card: RunCard, *, bundle: str | None = None) -> str:
+    """The whole page as text (``bundle``: another front-end module to mount, for tests)."""
     data = page_data(card)
     run = data["state"]["run"]
     title = f"Run {run['id']} · {status_label(run['status'])}" if run else "Run"
-    bundle = (_STATIC / "widget.js").read_text(encoding="utf-8")
+    if bundle is None:
+        bundle = (_STATIC / "widget.js").read_text(encoding="utf-8")
     css = (_STATIC / "widget.css").read_text(encoding="utf-8") if (_STATIC / "widget.css").exists() else ""
     fallback = data.pop("fallback")
     return (

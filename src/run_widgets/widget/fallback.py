@@ -66,7 +66,10 @@ def render_fallback(
         out.append("<div><strong>Run</strong> (no events yet)</div></div>")
         return "".join(out)
 
-    facts = [f"<strong>Run</strong> <code>{_e(run['id'])}</code>", f"<strong>{_e(status_label(run['status']))}</strong>"]
+    facts = [
+        f"<strong>Run</strong> <code>{_e(run['id'])}</code>",
+        f"<strong>{_e(status_label(run['status']))}</strong>",
+    ]
     if run["model"]:
         facts.append(f"model <code>{_e(run['model'])}</code>")
     facts.append(f"{len(steps)} step{'s' if len(steps) != 1 else ''}")
@@ -107,7 +110,11 @@ def render_fallback(
 
     if steps:
         items: list[str] = []
-        shown = steps if len(steps) <= _MAX_STEPS_SHOWN else steps[: _MAX_STEPS_SHOWN // 2] + steps[-_MAX_STEPS_SHOWN // 2 :]
+        shown = (
+            steps
+            if len(steps) <= _MAX_STEPS_SHOWN
+            else steps[: _MAX_STEPS_SHOWN // 2] + steps[-_MAX_STEPS_SHOWN // 2 :]
+        )
         for step in shown:
             item = f"<li>{_e(status_label(step['status']))} <code>{_e(step['title'])}</code>"
             if step["last_error"]:

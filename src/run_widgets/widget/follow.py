@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..models import PAUSED_RUN_STATUSES
@@ -31,7 +31,7 @@ def _live(ref: CardRef) -> RunCard | None:
     return card
 
 
-async def _aiter_source(source: Any) -> AsyncIterator[Any]:
+async def _aiter_source(source: Any) -> AsyncGenerator[Any]:
     """Events from an async iterable, or from an async context manager that gives one."""
     if hasattr(source, "__aiter__"):
         try:

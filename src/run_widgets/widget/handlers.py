@@ -245,4 +245,6 @@ async def cancel(card: RunCard) -> None:
     if card._drive_task is None and updated.status not in ("cancelled", "completed", "failed", "expired"):
         ref = weakref.ref(card)
         card._last_source = "poll"
-        card._start_drive(lambda: follow.poll(ref, updated.thread_id, updated.id, follow.DEFAULT_POLL_INTERVAL))
+        card._start_drive(
+            lambda: follow.poll(ref, updated.thread_id, updated.id, follow.DEFAULT_POLL_INTERVAL)
+        )

@@ -83,7 +83,9 @@ def parse_request(content: Any) -> Request:
     req_id = raw_id if isinstance(raw_id, str) and 0 < len(raw_id) <= 200 else None
     kind = content.get("type")
     if kind not in REQUEST_TYPES:
-        raise BadRequest(req_id, f"unknown request type {str(kind)[:40]!r}; expected one of {', '.join(REQUEST_TYPES)}")
+        raise BadRequest(
+            req_id, f"unknown request type {str(kind)[:40]!r}; expected one of {', '.join(REQUEST_TYPES)}"
+        )
     try:
         return _ADAPTER.validate_python(content)
     except ValidationError as exc:

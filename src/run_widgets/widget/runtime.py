@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -67,10 +68,8 @@ class Runtime:
             await asyncio.gather(*tasks, return_exceptions=True)
 
         if not self.in_loop_thread():
-            try:
+            with contextlib.suppress(concurrent.futures.TimeoutError, RuntimeError):
                 self.submit(cancel_all()).result(timeout)
-            except (concurrent.futures.TimeoutError, RuntimeError):
-                pass
         self.loop.call_soon_threadsafe(self.loop.stop)
         if not self.in_loop_thread():
             self.thread.join(timeout)
@@ -105,7 +104,9 @@ def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     runtime = get_runtime()
     if runtime.in_loop_thread():
         coro.close()
-        raise RuntimeError("run_sync() was called on the run-widgets loop itself; await the coroutine instead")
+        raise RuntimeError(
+            "run_sync() was called on the run-widgets loop itself; await the coroutine instead"
+        )
     future = runtime.submit(coro)
     try:
         return future.result(timeout)

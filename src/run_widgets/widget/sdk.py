@@ -35,7 +35,7 @@ def _show(card: RunCard) -> None:
         if InteractiveShell.initialized():
             from IPython.display import display
 
-            display(card)
+            display(card)  # type: ignore[no-untyped-call]
 
 
 def _adopt_client(card: RunCard, stream: Any) -> None:

@@ -246,7 +246,9 @@ def tool_call_view(call: Any, index: int, capper: Capper) -> dict[str, Any]:
             "output": capper.optional_json(call.function.output),
         }
     if isinstance(call, CodeInterpreterToolCall):
-        logs = "".join(o.logs for o in call.code_interpreter.outputs if isinstance(o, CodeInterpreterLogsOutput))
+        logs = "".join(
+            o.logs for o in call.code_interpreter.outputs if isinstance(o, CodeInterpreterLogsOutput)
+        )
         images = [
             {"file_id": o.image.file_id}
             for o in call.code_interpreter.outputs
