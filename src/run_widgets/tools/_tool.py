@@ -170,7 +170,7 @@ class PythonTool(Generic[P, R]):
         for param in self._spec.parameters:
             if param.positional_only:
                 args.append(getattr(values, param.field))
-            elif param.field in given:  # omitted ones keep the function's own default
+            elif param.field in given or param.always_pass:  # omitted ones keep the function's default
                 kwargs[param.name] = getattr(values, param.field)
         return args, kwargs
 
