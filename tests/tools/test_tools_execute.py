@@ -354,3 +354,15 @@ def test_pydantic_field_defaults_in_the_signature_work_as_with_validate_call() -
     assert repeat.execute('{"word": "ab", "times": 3}') == "ababab"
     assert repeat.execute('{"word": "ab", "times": 0}').startswith("Error: invalid arguments: times:")
     assert repeat.expects == "repeat(word: string, times: integer = 2)"
+
+
+def test_objects_with_an_async_call_are_async_tools() -> None:
+    class Fetcher:
+        async def __call__(self, url: str) -> str:
+            await asyncio.sleep(0)
+            return url.upper()
+
+    fetcher = tool(Fetcher())
+    assert fetcher.name == "Fetcher" and fetcher.is_async
+    assert fetcher.execute('{"url": "u"}') == "U"
+    assert asyncio.run(fetcher.aexecute('{"url": "v"}')) == "V"

@@ -195,10 +195,10 @@ def _documented(fn: Any) -> Any:
 
 
 def _is_async(fn: Any) -> bool:
+    """An ``async def`` function (partials included), or an object whose ``__call__`` is one."""
     if inspect.iscoroutinefunction(fn):
         return True
-    call = getattr(type(fn), "__call__", None)  # noqa: B004 - an object whose __call__ is async
-    return not inspect.isfunction(fn) and inspect.iscoroutinefunction(call)
+    return not inspect.isroutine(fn) and inspect.iscoroutinefunction(type(fn).__call__)
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
