@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import wire_samples as samples
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from run_widgets.models import (
@@ -141,6 +141,7 @@ def metadata_dicts(draw: st.DrawFn) -> dict[str, str]:
     return draw(st.dictionaries(keys, values, max_size=20))
 
 
+@settings(deadline=None)  # no timed assertions: machines are noisy
 @given(metadata_dicts())
 def test_random_metadata_is_accepted_exactly_when_it_fits_the_limits(metadata: dict[str, str]) -> None:
     fits = len(metadata) <= 16 and all(len(k) <= 64 and len(v) <= 512 for k, v in metadata.items())
@@ -423,3 +424,36 @@ def test_param_paths_see_through_union_markers(data: dict[str, Any], param: str)
     assert refused(CreateMessageRequest, data).param == param
     nested = refused(CreateRunRequest, {**RUN, "additional_messages": [data]})
     assert nested.param == f"additional_messages[0].{param}"
+
+
+@settings(deadline=None)
+@given(
+    temperature=st.none() | st.floats(min_value=-1, max_value=3, allow_nan=False),
+    top_p=st.none() | st.floats(min_value=-1, max_value=2, allow_nan=False),
+    tokens=st.none() | st.integers(min_value=-10, max_value=1000),
+    last=st.none() | st.integers(min_value=-3, max_value=5),
+    n_tools=st.integers(min_value=0, max_value=25),
+)
+def test_random_run_options_are_accepted_exactly_within_the_limits(
+    temperature: float | None, top_p: float | None, tokens: int | None, last: int | None, n_tools: int
+) -> None:
+    data: dict[str, Any] = {**RUN, "tools": [samples.CODE_INTERPRETER_TOOL] * n_tools}
+    for key, value in (("temperature", temperature), ("top_p", top_p), ("max_completion_tokens", tokens)):
+        if value is not None:
+            data[key] = value
+    if last is not None:
+        data["truncation_strategy"] = {"type": "last_messages", "last_messages": last}
+    broken = {
+        "temperature": temperature is not None and not 0 <= temperature <= 2,
+        "top_p": top_p is not None and not 0 <= top_p <= 1,
+        "max_completion_tokens": tokens is not None and tokens < 256,
+        "truncation_strategy.last_messages": last is not None and last < 1,
+        "tools": n_tools > 20,
+    }
+    try:
+        body = validate_request(CreateRunRequest, data).to_body()
+    except RequestValidationError as error:
+        assert broken.get(error.param or "") is True, error.message
+    else:
+        assert not any(broken.values())
+        assert body == data

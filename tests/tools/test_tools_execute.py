@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -260,18 +260,28 @@ def test_a_result_that_cannot_be_json_is_an_error_output() -> None:
     assert not result.ok and result.output.startswith("Error: circular returned a list that is not JSON")
 
 
+_returned: list[Any] = []
+
+
+@tool
+def give_back() -> Any:
+    return _returned[-1]
+
+
+@settings(deadline=None)  # no timed assertions: machines are noisy
 @given(
     st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(),
-        lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
     )
 )
 def test_any_json_value_returned_comes_back_as_the_same_json(value: Any) -> None:
-    @tool
-    def give() -> Any:
-        return value
-
-    output = give.execute("{}")
+    _returned.append(value)
+    output = give_back.execute("{}")
     assert output == value if isinstance(value, str) else json.loads(output) == value
 
 
@@ -325,3 +335,34 @@ def test_calling_the_tool_calls_the_function() -> None:
     assert weather("Oslo", days=2) == {"city": "Oslo", "unit": "celsius", "days": 2}
     assert asyncio.run(fetch("u")) == {"url": "u"}
     assert weather.__name__ == "weather" and weather.__doc__ == "Forecast the weather."
+
+
+def test_pydantic_field_defaults_in_the_signature_work_as_with_validate_call() -> None:
+    from pydantic import Field
+
+    @tool
+    def repeat(word: str, times: int = Field(2, ge=1, description="How often")) -> str:
+        return word * times
+
+    assert repeat.definition["function"]["parameters"]["properties"]["times"] == {
+        "type": "integer",
+        "default": 2,
+        "minimum": 1,
+        "description": "How often",
+    }
+    assert repeat.execute('{"word": "ab"}') == "abab"  # the Field's default, not the FieldInfo
+    assert repeat.execute('{"word": "ab", "times": 3}') == "ababab"
+    assert repeat.execute('{"word": "ab", "times": 0}').startswith("Error: invalid arguments: times:")
+    assert repeat.expects == "repeat(word: string, times: integer = 2)"
+
+
+def test_objects_with_an_async_call_are_async_tools() -> None:
+    class Fetcher:
+        async def __call__(self, url: str) -> str:
+            await asyncio.sleep(0)
+            return url.upper()
+
+    fetcher = tool(Fetcher())
+    assert fetcher.name == "Fetcher" and fetcher.is_async
+    assert fetcher.execute('{"url": "u"}') == "U"
+    assert asyncio.run(fetcher.aexecute('{"url": "v"}')) == "V"

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import PydanticJsonSchemaWarning
+from pydantic_core import PydanticUndefined
 
 from ._docstring import DocInfo
 
@@ -35,6 +36,7 @@ class Parameter:
     field: str
     """Its field name on the arguments model (differs only where pydantic reserves the name)."""
     positional_only: bool
+    always_pass: bool = False
     default: Any = inspect.Parameter.empty
 
 
@@ -53,6 +55,12 @@ def _field_name(name: str) -> str:
     if name.startswith("_") or name.startswith("model_") or name in _RESERVED:
         return f"arg_{name.lstrip('_')}_{len(name)}"
     return name
+
+
+def _plain_default(default: Any) -> Any:
+    if isinstance(default, FieldInfo):
+        return default.default if default.default is not PydanticUndefined else inspect.Parameter.empty
+    return default
 
 
 def _type_hints(fn: Any, qualname: str, namespace: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -118,8 +126,11 @@ def arguments_spec(
             Parameter(
                 name=param.name,
                 field=name,
+                # ``x: int = Field(3, ...)`` (as with pydantic's validate_call): the function's own
+                # default is the FieldInfo, so the validated value must always be passed.
                 positional_only=param.kind is inspect.Parameter.POSITIONAL_ONLY,
-                default=param.default,
+                always_pass=isinstance(param.default, FieldInfo),
+                default=_plain_default(param.default),
             )
         )
     try:

@@ -170,7 +170,7 @@ class PythonTool(Generic[P, R]):
         for param in self._spec.parameters:
             if param.positional_only:
                 args.append(getattr(values, param.field))
-            elif param.field in given:  # omitted ones keep the function's own default
+            elif param.field in given or param.always_pass:  # omitted ones keep the function's default
                 kwargs[param.name] = getattr(values, param.field)
         return args, kwargs
 
@@ -195,10 +195,10 @@ def _documented(fn: Any) -> Any:
 
 
 def _is_async(fn: Any) -> bool:
+    """An ``async def`` function (partials included), or an object whose ``__call__`` is one."""
     if inspect.iscoroutinefunction(fn):
         return True
-    call = getattr(type(fn), "__call__", None)  # noqa: B004 - an object whose __call__ is async
-    return not inspect.isfunction(fn) and inspect.iscoroutinefunction(call)
+    return not inspect.isroutine(fn) and inspect.iscoroutinefunction(type(fn).__call__)
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
