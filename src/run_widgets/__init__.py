@@ -21,6 +21,16 @@ _LAZY: dict[str, str] = {
     "CardEventHandler": "run_widgets.widget",
     "load_ipython_extension": "run_widgets.magics",
     "unload_ipython_extension": "run_widgets.magics",
+    "Session": "run_widgets.session",
+    "SessionError": "run_widgets.session",
+    "default_session": "run_widgets.session",
+    "configure": "run_widgets.session",
+    "use_client": "run_widgets.session",
+    "run_stream": "run_widgets.session",
+    "run_create": "run_widgets.session",
+    "run_show": "run_widgets.session",
+    "run_list": "run_widgets.session",
+    "run_cancel": "run_widgets.session",
 }
 
 if TYPE_CHECKING:

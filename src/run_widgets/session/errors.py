@@ -1,0 +1,142 @@
+"""One short line for everything that can go wrong before a run starts, saying what to do.
+
+The magics show these as a ``UsageError`` (no traceback); scripts get a ``SessionError``. The client's
+typed errors are translated here, with the context only the session knows (which thread, which
+assistant, where the base URL came from). Keys never appear: the client scrubs its own, and every
+message passes through ``redact`` with the session's secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .settings import Target
+
+_QUOTED_ID = re.compile(r"'([^']+)'")
+
+
+class SessionError(Exception):
+    """Something the user can fix; ``str()`` is one line that says how.
+
+    ``param`` names the request field at fault, when one is (``temperature``, ``tools[0]``).
+    """
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+@dataclass
+class Context:
+    """What was being asked when a request failed."""
+
+    url: str
+    target: Target
+    thread_id: str | None = None
+    thread_given: bool = False
+    assistant_id: str | None = None
+    run_id: str | None = None
+    key_source: str = "none"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for value in secrets:
+        if value and len(value) >= 4:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+def explain(exc: BaseException, ctx: Context, secrets: Iterable[str] = ()) -> SessionError:
+    """The ``SessionError`` for a failed request (or a refused argument)."""
+    from ..client import errors as api
+    from ..models import RequestValidationError
+    from ..tools import ToolDefinitionError
+
+    url = ctx.url
+    if isinstance(exc, SessionError | RequestValidationError):
+        line, param = exc.message, exc.param
+    elif isinstance(exc, ToolDefinitionError | api.ConfigurationError):
+        line, param = str(exc), None
+    elif isinstance(exc, api.APITimeoutError):
+        line, param = f"{url} did not answer in time. {ctx.target.how_to_leave()}", None
+    elif isinstance(exc, api.APIConnectionError):
+        line = f"Cannot reach {url}: is the server running? {ctx.target.how_to_leave()}"
+        param = None
+    elif isinstance(exc, api.AuthenticationError):
+        line, param = _refused_key(ctx), None
+    elif isinstance(exc, api.PermissionDeniedError):
+        line, param = f"The server at {url} accepted the API key but does not allow this: {exc.message}", None
+    elif isinstance(exc, api.NotFoundError):
+        line, param = _not_found(exc, ctx), None
+    elif isinstance(exc, api.APIStatusError):
+        status = exc.status_code
+        prefix = "The server refused the request" if status < 500 else f"The server at {url} failed"
+        line, param = f"{prefix} (HTTP {status}): {_sentence(exc.message)}", exc.param
+        if status >= 500:
+            line += " Try again; if it keeps failing, check the server's log."
+    elif isinstance(exc, api.APIResponseValidationError):
+        line = (
+            f"{url} answered with something that is not the Assistants API ({_sentence(exc.message)}) "
+            "Check that the base URL is the API's root; it usually ends in /v1."
+        )
+        param = None
+    elif isinstance(exc, api.APIError):
+        line, param = _sentence(exc.message), None
+    else:
+        line = f"{type(exc).__name__}: {exc}".strip()
+        param = None
+    return SessionError(" ".join(redact(line, secrets).split()), param=param)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
+def _refused_key(ctx: Context) -> str:
+    if ctx.target.embedded:
+        return (
+            f"The embedded server at {ctx.url} refused the session's key; "
+            "start it again with run_widgets.default_session().close()."
+        )
+    where = {
+        "none": "no key was sent",
+        "%config RunMagics.api_key": "the key came from %config RunMagics.api_key",
+    }.get(ctx.key_source, f"the key came from {ctx.key_source}")
+    return (
+        f"The server at {ctx.url} refused the API key ({where}): set RUN_WIDGETS_API_KEY "
+        "(or %config RunMagics.api_key_env = 'YOUR_VARIABLE'), then run the cell again."
+    )
+
+
+def _not_found(exc: BaseException, ctx: Context) -> str:
+    message = str(getattr(exc, "message", exc))
+    lower = message.lower()
+    match = _QUOTED_ID.search(message)
+    found = match.group(1) if match else None
+    if "thread" in lower and "run" not in lower.split("thread")[0]:
+        thread = found or ctx.thread_id
+        if ctx.thread_given:
+            return f"Thread {thread} not found on {ctx.url}: check --thread, or omit it to use the notebook's current thread."
+        return (
+            f"Thread {thread} not found on {ctx.url} (the server may have restarted): "
+            "start a new one with --new-thread."
+        )
+    if "assistant" in lower:
+        assistant = found or ctx.assistant_id
+        hint = (
+            "omit it to use the embedded server's scripted assistant"
+            if ctx.target.embedded
+            else "list them with run_widgets.Client().assistants.list()"
+        )
+        return f"Assistant {assistant} not found on {ctx.url}: check --assistant, or {hint}."
+    if "run" in lower:
+        run = found or ctx.run_id
+        return f"Run {run} not found on thread {ctx.thread_id} at {ctx.url}: check the run id and --thread."
+    return (
+        f"{ctx.url} answered 404 ({_sentence(message)}) "
+        "Check that the base URL is the API's root; it usually ends in /v1."
+    )
