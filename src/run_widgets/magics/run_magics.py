@@ -205,7 +205,8 @@ class RunMagics(Magics):
         brace, or use --no-expand). Every %run_create option applies.
         """
         args = self._parse("run_stream", line)
-        message = cell if args.no_expand else self._expand(cell)
+        body = cell.rstrip().lstrip("\n")  # IPython hands over the cell with its final newline
+        message = body if args.no_expand else self._expand(body)
         with self._errors("run_stream"):
             kwargs = arguments.run_kwargs(args, self._namespace)
             card = default_session().run_stream(message, display=True, **kwargs)

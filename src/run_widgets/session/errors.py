@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .settings import Target
 
-_QUOTED_ID = re.compile(r"'([^']+)'")
+_NO_SUCH = re.compile(r"\bNo (thread|assistant|run)\b.*? with id '([^']+)'", re.IGNORECASE)
 
 
 class SessionError(Exception):
@@ -113,30 +113,40 @@ def _refused_key(ctx: Context) -> str:
 
 
 def _not_found(exc: BaseException, ctx: Context) -> str:
-    message = str(getattr(exc, "message", exc))
-    lower = message.lower()
-    match = _QUOTED_ID.search(message)
-    found = match.group(1) if match else None
-    if "thread" in lower and "run" not in lower.split("thread")[0]:
-        thread = found or ctx.thread_id
+    message = " ".join(str(getattr(exc, "message", exc)).split())
+    kind, found = _missing_object(message, ctx)
+    if kind == "thread":
         if ctx.thread_given:
-            return f"Thread {thread} not found on {ctx.url}: check --thread, or omit it to use the notebook's current thread."
+            return (
+                f"Thread {found} not found on {ctx.url}: check --thread, "
+                "or omit it to use the notebook's current thread."
+            )
         return (
-            f"Thread {thread} not found on {ctx.url} (the server may have restarted): "
+            f"Thread {found} not found on {ctx.url} (the server may have restarted): "
             "start a new one with --new-thread."
         )
-    if "assistant" in lower:
-        assistant = found or ctx.assistant_id
+    if kind == "assistant":
         hint = (
             "omit it to use the embedded server's scripted assistant"
             if ctx.target.embedded
             else "list them with run_widgets.Client().assistants.list()"
         )
-        return f"Assistant {assistant} not found on {ctx.url}: check --assistant, or {hint}."
-    if "run" in lower:
-        run = found or ctx.run_id
-        return f"Run {run} not found on thread {ctx.thread_id} at {ctx.url}: check the run id and --thread."
+        return f"Assistant {found} not found on {ctx.url}: check --assistant, or {hint}."
+    if kind == "run":
+        return f"Run {found} not found on thread {ctx.thread_id} at {ctx.url}: check the run id and --thread."
     return (
         f"{ctx.url} answered 404 ({_sentence(message)}) "
         "Check that the base URL is the API's root; it usually ends in /v1."
     )
+
+
+def _missing_object(message: str, ctx: Context) -> tuple[str | None, str | None]:
+    """Which object a 404 is about: from the API's wording ("No thread found with id 'x'."), else
+    from which of the request's ids the message names."""
+    match = _NO_SUCH.search(message)
+    if match:
+        return match.group(1).lower(), match.group(2)
+    for kind, object_id in (("run", ctx.run_id), ("thread", ctx.thread_id), ("assistant", ctx.assistant_id)):
+        if object_id and object_id in message:
+            return kind, object_id
+    return None, None

@@ -320,19 +320,21 @@ class Session:
         assistant_id = assistant or self.settings.assistant or self._default_assistant(conn, ctx)
         ctx.assistant_id = assistant_id
         client = conn.client()
-        source = self._call(
+        source, first_event = self._call(
             conn,
             ctx,
             self._open(
                 conn, client, ctx, thread, new_thread, assistant_id, params, definitions, replace_tools, mode
             ),
         )
-        first = source if isinstance(source, Run) else None
-        card = RunCard(first, client=client, tools=toolset, auto_tools=self._auto(auto_tools))
+        polled = source if isinstance(source, Run) else None
+        card = RunCard(polled, client=client, tools=toolset, auto_tools=self._auto(auto_tools))
+        if first_event is not None:
+            card.apply(first_event)
         self._remember(card)
         if display:
             _display(card)
-        if first is None:
+        if polled is None:
             card.follow_stream(source)
         else:
             card.follow(poll_interval=self.settings.poll_interval)
@@ -351,8 +353,9 @@ class Session:
         definitions: list[dict[str, Any]],
         replace_tools: bool,
         mode: Mode,
-    ) -> Any:
-        """On the loop: the thread, the tools, then the run (its stream opened, so refusals raise here)."""
+    ) -> tuple[Any, Any]:
+        """On the loop: the thread, the tools, then the run: ``(run, None)`` when polling, else
+        ``(stream, first event)`` (the stream opened, so a refusal raises here)."""
         thread_id = thread or await self._current_thread(conn, client, new_thread)
         ctx.thread_id = thread_id
         if definitions:
@@ -362,9 +365,15 @@ class Session:
                 else await self._merged_tools(conn, client, assistant_id, definitions)
             )
         if mode == "poll":
-            return await client.threads.runs.create(thread_id, assistant_id=assistant_id, **params)
-        stream = client.threads.runs.stream(thread_id=thread_id, assistant_id=assistant_id, **params)
-        return await stream.open()
+            return await client.threads.runs.create(thread_id, assistant_id=assistant_id, **params), None
+        stream = await client.threads.runs.stream(
+            thread_id=thread_id, assistant_id=assistant_id, **params
+        ).open()
+        try:  # the run's first event (thread.run.created): the card knows its run when the cell returns
+            first = await stream.__anext__()
+        except StopAsyncIteration:
+            first = None
+        return stream, first
 
     async def _current_thread(self, conn: Connection, client: AsyncClient, new: bool) -> str:
         with self._lock:

@@ -1,0 +1,128 @@
+"""``%%run_stream``: the cell's body is the user's message; the run streams into a live card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from run_widgets import Client
+from run_widgets.session import default_session
+from run_widgets.widget import RunCard
+
+from .conftest import Shell, Wire
+from .helpers import final_text
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def server_client() -> Client:
+    server = default_session().server
+    assert server is not None, "the embedded server should be running"
+    return Client(base_url=server.base_url, api_key=server.api_key)
+
+
+def thread_texts(thread_id: str) -> list[tuple[str, str]]:
+    with server_client() as client:
+        return [(m.role, m.text) for m in client.threads.messages.list(thread_id, order="asc")]
+
+
+def test_one_cell_no_options_streams_into_a_card_on_the_embedded_server(
+    shell: Shell, wire: Wire, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shell.ok("%%run_stream --wait -o card\nHello, who are you?")
+    card = shell.ns["card"]
+    assert isinstance(card, RunCard)
+    run = card.current_run
+    assert run is not None and run.status == "completed"
+    assert "You said: “Hello, who are you?”" in final_text(card)
+    out = capsys.readouterr().out
+    server = default_session().server
+    assert server is not None
+    started = [line for line in out.splitlines() if "embedded server" in line]
+    assert len(started) == 1 and server.base_url in started[0] and "RUN_WIDGETS_BASE_URL" in started[0]
+    assert server.api_key not in out
+    assert len(shell.card_displays()) == 1  # shown once, by the magic (it returns nothing)
+    assert any(msg_type == "comm_open" for msg_type, _ in wire.sent)
+
+
+def test_the_cell_returns_at_once_and_the_card_follows_in_the_background(shell: Shell) -> None:
+    shell.ok("%%run_stream -o card\n/wait 30\nTake your time.")
+    card = shell.ns["card"]
+    with pytest.raises(TimeoutError):  # the cell returned while the run thinks for 30 s
+        card.wait(timeout=0.5)
+    shell.ok("%run_cancel --wait")
+    assert card.current_run.status == "cancelled"
+    assert card.following is False
+
+
+def test_the_current_thread_is_made_once_and_reused(shell: Shell) -> None:
+    shell.ok("%%run_stream --wait -o first\nOne")
+    shell.ok("%%run_stream --wait -o second\nTwo")
+    first, second = shell.ns["first"].current_run, shell.ns["second"].current_run
+    assert first.thread_id == second.thread_id == default_session().thread_id()
+    assert thread_texts(first.thread_id)[0] == ("user", "One")
+    assert [role for role, _ in thread_texts(first.thread_id)] == ["user", "assistant", "user", "assistant"]
+
+
+def test_new_thread_starts_another_and_makes_it_current(shell: Shell) -> None:
+    shell.ok("%%run_stream --wait -o first\nOne")
+    shell.ok("%%run_stream --new-thread --wait -o second\nTwo")
+    first, second = shell.ns["first"].current_run, shell.ns["second"].current_run
+    assert first.thread_id != second.thread_id
+    assert default_session().thread_id() == second.thread_id
+    assert thread_texts(second.thread_id)[0] == ("user", "Two")
+
+
+def test_thread_adds_the_message_to_that_thread_without_changing_the_current_one(shell: Shell) -> None:
+    shell.ok("%%run_stream --wait -o first\nOne")
+    with server_client() as client:
+        other = client.threads.create().id
+    shell.ok(f"%%run_stream --thread {other} --wait -o there\nElsewhere")
+    assert shell.ns["there"].current_run.thread_id == other
+    assert thread_texts(other)[0] == ("user", "Elsewhere")
+    assert default_session().thread_id() == shell.ns["first"].current_run.thread_id
+
+
+def test_variables_expand_in_the_line_and_in_the_message(shell: Shell) -> None:
+    shell.ok("city = 'Lyon'\nname = 'card'\nn = 3")
+    shell.ok("%%run_stream --wait -o {name} --metadata count=$n\nWeather in {city}, please.")
+    card = shell.ns["card"]
+    assert card.current_run.metadata == {"count": "3"}
+    assert "Weather in Lyon, please." in final_text(card)
+
+
+def test_no_expand_sends_the_cell_as_written(shell: Shell) -> None:
+    shell.ok("city = 'Lyon'")
+    shell.ok("%%run_stream --no-expand --wait -o card\nLiterally {city} and $city")
+    assert "Literally {city} and $city" in final_text(shell.ns["card"])
+
+
+def test_a_message_with_json_is_left_alone_when_it_cannot_be_expanded(shell: Shell) -> None:
+    shell.ok("def get_weather(city: str) -> str:\n    return f'sunny in {city}'")
+    shell.ok('%%run_stream --tools get_weather --auto-tools --wait -o card\ncall get_weather {"city": "Oslo"}')
+    card = shell.ns["card"]
+    assert card.current_run.status == "completed"
+    assert "sunny in Oslo" in final_text(card)
+
+
+def test_the_cell_message_comes_after_additional_messages(shell: Shell) -> None:
+    shell.ok("%%run_stream --additional-messages 'Context first' --wait -o card\nThe question")
+    thread_id = shell.ns["card"].current_run.thread_id
+    assert thread_texts(thread_id)[:2] == [("user", "Context first"), ("user", "The question")]
+    assert "The question" in final_text(shell.ns["card"])
+
+
+def test_poll_mode_follows_by_polling(shell: Shell) -> None:
+    shell.ok("%%run_stream --poll --wait -o card\nPolled")
+    card = shell.ns["card"]
+    assert card.current_run.status == "completed"
+    assert "Polled" in final_text(card)
+
+
+def test_the_saved_output_carries_the_final_html(shell: Shell) -> None:
+    shell.ok("%%run_stream --wait -o card\nSave me")
+    updates = [out for out in shell.displays.outputs if out["update"]]
+    assert updates, "the display is refreshed when the run ends"
+    html: Any = updates[-1]["data"]["text/html"]
+    assert "completed" in html and "Save me" in html
