@@ -35,7 +35,9 @@ class Wire:
         wire = self
 
         class Recording(DummyComm):  # type: ignore[misc]
-            def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any) -> None:
+            def publish_msg(
+                self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any
+            ) -> None:
                 wire.sent.append((msg_type, data))
 
         return Recording(*args, **kwargs)
@@ -136,4 +138,3 @@ def other_server() -> Iterator[ServerHandle]:
     """A second server, standing for "another server" (self-hosted): its own key, full speed."""
     with start(words_per_second=0, api_key="other-server-key-0123456789") as handle:
         yield handle
-

@@ -22,7 +22,9 @@ def closed_port() -> int:
 
 def test_an_unknown_flag(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
     message = shell.usage_error("%%run_stream --temprature 0.5\nhi", capsys)
-    assert message == "%run_stream: unrecognized arguments: --temprature 0.5. See %run_stream? for the options."
+    assert (
+        message == "%run_stream: unrecognized arguments: --temprature 0.5. See %run_stream? for the options."
+    )
 
 
 def test_a_bad_value_for_a_typed_flag(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +108,9 @@ def test_an_unknown_assistant(shell: Shell, capsys: pytest.CaptureFixture[str]) 
 def test_an_unknown_run(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
     assert shell.usage_error("%run_show run_nope", capsys).startswith("To show a run, name its thread")
     shell.ok("%%run_stream --wait\nhi")
-    assert shell.usage_error("%run_show run_nope", capsys).startswith("Run run_nope not found on thread thread_")
+    assert shell.usage_error("%run_show run_nope", capsys).startswith(
+        "Run run_nope not found on thread thread_"
+    )
 
 
 def test_a_thread_with_an_active_run(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,7 +142,10 @@ def test_no_assistant_on_another_server(
 
 
 def test_a_refused_key(
-    shell: Shell, capsys: pytest.CaptureFixture[str], other_server: ServerHandle, monkeypatch: pytest.MonkeyPatch
+    shell: Shell,
+    capsys: pytest.CaptureFixture[str],
+    other_server: ServerHandle,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RUN_WIDGETS_BASE_URL", other_server.base_url)
     monkeypatch.setenv("RUN_WIDGETS_API_KEY", "sk-wrong-key-0123456789")
@@ -154,7 +161,10 @@ def test_a_base_url_that_is_not_a_url(shell: Shell, capsys: pytest.CaptureFixtur
 
 
 def test_a_base_url_without_the_api_root(
-    shell: Shell, capsys: pytest.CaptureFixture[str], other_server: ServerHandle, monkeypatch: pytest.MonkeyPatch
+    shell: Shell,
+    capsys: pytest.CaptureFixture[str],
+    other_server: ServerHandle,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = other_server.base_url.removesuffix("/v1")
     monkeypatch.setenv("RUN_WIDGETS_API_KEY", other_server.api_key)

@@ -100,7 +100,9 @@ def test_no_expand_sends_the_cell_as_written(shell: Shell) -> None:
 
 def test_a_message_with_json_is_left_alone_when_it_cannot_be_expanded(shell: Shell) -> None:
     shell.ok("def get_weather(city: str) -> str:\n    return f'sunny in {city}'")
-    shell.ok('%%run_stream --tools get_weather --auto-tools --wait -o card\ncall get_weather {"city": "Oslo"}')
+    shell.ok(
+        '%%run_stream --tools get_weather --auto-tools --wait -o card\ncall get_weather {"city": "Oslo"}'
+    )
     card = shell.ns["card"]
     assert card.current_run.status == "completed"
     assert "sunny in Oslo" in final_text(card)
@@ -126,3 +128,30 @@ def test_the_saved_output_carries_the_final_html(shell: Shell) -> None:
     assert updates, "the display is refreshed when the run ends"
     html: Any = updates[-1]["data"]["text/html"]
     assert "completed" in html and "Save me" in html
+
+
+def test_ctrl_c_while_a_cell_waits_cancels_the_run_with_one_line(
+    shell: Shell, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+    import threading
+
+    def interrupt_when_following() -> None:
+        while True:
+            card = default_session().last_card
+            if card is not None and card.following:
+                break
+            threading.Event().wait(0.05)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    sender = threading.Thread(target=interrupt_when_following, daemon=True)
+    sender.start()
+    message = shell.usage_error("%%run_stream --wait -o card\n/wait\nforever", capsys)
+    sender.join(5)
+    card = shell.ns["card"]  # bound before the cell started waiting
+    assert (
+        message
+        == f"Interrupted: asked the server to cancel {card.current_run.id}; the card shows how it ends."
+    )
+    card.wait(timeout=30)
+    assert card.current_run.status == "cancelled"

@@ -23,7 +23,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Enum, Float, Int, Unicode, observe, validate
 
-from ..session import SessionError, default_session, default_settings
+from ..session import SessionError, default_session, default_settings, wait_for
 from ..session.settings import HIDDEN
 from . import arguments, values
 from ._typed import argument, magic_arguments
@@ -174,8 +174,8 @@ class RunMagics(Magics):
         args = self._parse("run_create", line)
         with self._errors("run_create"):
             kwargs = arguments.run_kwargs(args, self._namespace)
-            card = default_session().run_create(message=args.message, display=True, **kwargs)
-        self._finish(card, args)
+            card = default_session().run_create(message=args.message, display=True, **self._no_wait(kwargs))
+            self._follow_up(card, args)
 
     @magic_arguments()
     @argument(
@@ -209,8 +209,8 @@ class RunMagics(Magics):
         message = body if args.no_expand else self._expand(body)
         with self._errors("run_stream"):
             kwargs = arguments.run_kwargs(args, self._namespace)
-            card = default_session().run_stream(message, display=True, **kwargs)
-        self._finish(card, args)
+            card = default_session().run_stream(message, display=True, **self._no_wait(kwargs))
+            self._follow_up(card, args)
 
     @magic_arguments()
     @argument("run_id", metavar="RUN_ID", help="the run to show")
@@ -246,11 +246,10 @@ class RunMagics(Magics):
                 base_url=args.base_url,
                 tools=tools,
                 auto_tools=args.auto_tools,
-                wait=args.wait,
-                timeout=args.timeout,
+                wait=False,
                 display=True,
             )
-        self._finish(card, args)
+            self._follow_up(card, args, cancel=False)
 
     @magic_arguments()
     @argument(
@@ -326,8 +325,11 @@ class RunMagics(Magics):
         except KeyboardInterrupt:
             card = default_session().last_card
             run = card.current_run if card is not None else None
-            what = f"asked the server to cancel {run.id}" if run is not None else "stopped waiting"
-            raise UsageError(f"Interrupted: {what}; the card shows how the run ends.") from None
+            if name in ("run_create", "run_stream") and run is not None:
+                raise UsageError(
+                    f"Interrupted: asked the server to cancel {run.id}; the card shows how it ends."
+                ) from None
+            raise UsageError("Interrupted: stopped waiting; the run goes on.") from None
         except Exception as exc:
             from ..tools import ToolDefinitionError
 
@@ -342,13 +344,20 @@ class RunMagics(Magics):
         except Exception:
             return text
 
-    def _finish(self, card: RunCard, args: argparse.Namespace) -> None:
+    @staticmethod
+    def _no_wait(kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The session call returns at once; the magic waits itself, once ``-o`` is bound."""
+        kwargs.pop("timeout", None)
+        return {**kwargs, "wait": False}
+
+    def _follow_up(self, card: RunCard, args: argparse.Namespace, *, cancel: bool = True) -> None:
+        """Bind ``-o``, then wait if asked (Ctrl-C cancels a run this cell started) and say what next."""
         out = getattr(args, "out", None)
         if out:
             self._namespace[values.output_name(out)] = card
-        waited = args.wait if args.wait is not None else self._settings.wait
-        if not waited:
+        if not (args.wait if args.wait is not None else self._settings.wait):
             return
+        wait_for(card, args.timeout, cancel=cancel)
         run = card.current_run
         if card.following:
             after = f" after {args.timeout:g} s" if args.timeout else ""

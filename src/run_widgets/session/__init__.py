@@ -43,6 +43,7 @@ __all__ = [
     "run_show",
     "run_stream",
     "use_client",
+    "wait_for",
 ]
 
 _default: Session | None = None
@@ -115,6 +116,14 @@ def run_list(**kwargs: Any) -> RunList:
 def run_cancel(run_id: str | None = None, **kwargs: Any) -> Run | None:
     """``%run_cancel``: cancel a run (the last one started, by default); see ``Session.run_cancel``."""
     return default_session().run_cancel(run_id, **kwargs)
+
+
+def wait_for(card: RunCard, timeout: float | None = None, *, cancel: bool = True) -> None:
+    """Block until the card's run pauses or ends (or ``timeout`` passes); Ctrl-C cancels the run
+    (with ``cancel``) and raises ``KeyboardInterrupt``."""
+    from .session import wait_for as wait
+
+    wait(card, timeout, cancel=cancel)
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from ..client import AsyncClient
@@ -231,7 +231,7 @@ class Session:
         if display:
             _display(card)
         card.follow(poll_interval=self.settings.poll_interval)
-        self._maybe_wait(card, wait, timeout)
+        self._maybe_wait(card, wait, timeout, cancel=False)  # Ctrl-C stops waiting; the run goes on
         return card
 
     def run_list(self, *, thread: str | None = None, limit: int = 20, base_url: str | None = None) -> RunList:
@@ -332,13 +332,14 @@ class Session:
         if first_event is not None:
             card.apply(first_event)
         self._remember(card)
-        if display:
-            _display(card)
-        if polled is None:
-            card.follow_stream(source)
-        else:
-            card.follow(poll_interval=self.settings.poll_interval)
-        self._maybe_wait(card, wait, timeout)
+        with cancelled_on_interrupt(card):
+            if display:
+                _display(card)
+            if polled is None:
+                card.follow_stream(source)
+            else:
+                card.follow(poll_interval=self.settings.poll_interval)
+            self._maybe_wait(card, wait, timeout)
         return card
 
     async def _open(
@@ -458,21 +459,30 @@ class Session:
                 return card
         return None
 
-    def _maybe_wait(self, card: RunCard, wait: bool | None, timeout: float | None) -> None:
+    def _maybe_wait(
+        self, card: RunCard, wait: bool | None, timeout: float | None, *, cancel: bool = True
+    ) -> None:
         if not (self.settings.wait if wait is None else wait):
             return
-        wait_for(card, timeout)
+        wait_for(card, timeout, cancel=cancel)
 
 
-def wait_for(card: RunCard, timeout: float | None = None) -> None:
+def wait_for(card: RunCard, timeout: float | None = None, *, cancel: bool = True) -> None:
     """Block until the card stops following (the run paused or ended), or ``timeout`` passed.
 
-    Ctrl-C cancels the run (the card shows how it ends) and raises ``KeyboardInterrupt``.
+    Ctrl-C raises ``KeyboardInterrupt``; with ``cancel``, it cancels the run first (the card shows
+    how it ends).
     """
-    try:
+    guard = cancelled_on_interrupt(card) if cancel else contextlib.nullcontext()
+    with guard, contextlib.suppress(TimeoutError):
         card.wait(timeout)
-    except TimeoutError:
-        return
+
+
+@contextlib.contextmanager
+def cancelled_on_interrupt(card: RunCard) -> Iterator[None]:
+    """Ctrl-C inside the block cancels the card's run (if it can be), then goes on as usual."""
+    try:
+        yield
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):
             card.cancel()
