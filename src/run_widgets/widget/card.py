@@ -322,6 +322,8 @@ class RunCard(anywidget.AnyWidget):
             raise RuntimeError("wait() cannot be called on the run-widgets loop")
         if not self._idle.wait(timeout):
             raise TimeoutError(f"the run was still going after {timeout} s")
+        if self._display_ids:  # again, from the waiting cell: headless runners (nbclient) keep only
+            self._refresh_displays()  # the display updates that arrive while some cell runs
         return self.current_run
 
     def stop(self) -> None:
