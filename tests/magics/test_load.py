@@ -30,19 +30,35 @@ HEAVY = [
 ]
 
 
-def test_loading_the_extension_imports_nothing_heavy() -> None:
+def modules_after_load(preload: bool) -> list[str]:
+    """The heavy modules loaded in a fresh process after ``%load_ext`` (and its preload, if on)."""
     script = (
-        "import json, sys\n"
+        "import json, sys, threading\n"
         "from IPython.core.interactiveshell import InteractiveShell\n"
-        "ip = InteractiveShell.instance()\n"
-        "before = set(sys.modules)\n"
+        "from traitlets.config import Config\n"
+        "c = Config()\n"
+        f"c.RunMagics.preload = {preload}\n"
+        "ip = InteractiveShell.instance(config=c)\n"
         "ip.run_line_magic('load_ext', 'run_widgets')\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread.name == 'run-widgets-preload':\n"
+        "        thread.join(60)\n"
         f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_loading_the_extension_imports_nothing_heavy() -> None:
+    assert modules_after_load(preload=False) == []
+
+
+def test_the_preload_imports_the_client_and_the_card_but_not_the_server() -> None:
+    loaded = modules_after_load(preload=True)
+    assert {"run_widgets.client", "run_widgets.widget", "run_widgets.models", "anywidget"} <= set(loaded)
+    assert not {"run_widgets.server", "starlette", "uvicorn", "openai"} & set(loaded)
 
 
 def test_the_magics_are_registered(shell: Shell) -> None:

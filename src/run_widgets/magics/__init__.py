@@ -1,12 +1,16 @@
 """``%load_ext run_widgets``: the run magics and their configuration (``%config RunMagics``).
 
-Loading is light (nothing connects, no server starts, no web framework is imported); the first
-magic call does that. ``%unload_ext run_widgets`` removes the magics and stops the embedded server.
+Loading is light: nothing connects, no server starts, no web framework is imported; the first magic
+call does that. While the user writes that first cell, a background thread imports the kernel-side
+stack (the client, the card, the wire models), so the first run starts sooner
+(``c.RunMagics.preload = False`` turns this off). ``%unload_ext run_widgets`` removes the magics
+and stops the embedded server.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any
 
 from .run_magics import RunMagics
@@ -26,6 +30,16 @@ def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(magics)
     ipython.events.register("post_run_cell", magics.scrub_keys)
     _loaded[id(ipython)] = magics
+    if magics.preload:
+        threading.Thread(target=_preload, name="run-widgets-preload", daemon=True).start()
+
+
+def _preload() -> None:
+    """Import what the first magic call needs (the same module first, so imports never cross)."""
+    try:
+        import run_widgets.session.session  # noqa: F401 - the client, the card, the models
+    except Exception:  # the magic call will import it again and say what is wrong
+        return
 
 
 def unload_ipython_extension(ipython: Any) -> None:

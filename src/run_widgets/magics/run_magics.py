@@ -108,6 +108,10 @@ class RunMagics(Magics):
     requires_action_timeout = Float(
         600.0, help="Seconds an embedded run waits for tool outputs before it expires (0: forever)."
     ).tag(config=True)
+    preload = Bool(
+        True,
+        help="At %load_ext, import the client and the card in a background thread, so the first run starts sooner.",
+    ).tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         self._settings = default_settings()
