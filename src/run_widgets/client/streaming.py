@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +62,7 @@ class _RunStreamBase:
         self.resumed = False
         """Whether the connection broke and the stream caught up by polling."""
         self._base = client
-        self._request = request
+        self._request = replace(request, headers={**request.headers, "Accept": "text/event-stream"})
         self._thread_id = thread_id
         self._run_id = run_id
         self._include = tuple(include or ())
