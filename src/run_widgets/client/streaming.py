@@ -128,7 +128,7 @@ class _RunStreamBase:
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             parsed = parsed["error"]
         error = redact_value(
-            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._base._api_key
+            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._base._secret
         )
         message = error.get("message") or "The server reported an error in the stream."
         hint = None
