@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -42,6 +42,7 @@ MAX_EVENT_BYTES = 64 * 1024 * 1024
 """One event's size limit: a whole message rides in ``thread.message.completed``."""
 
 _PAGE = {"order": "asc", "limit": 100}
+_CONTROL = frozenset({"done", "error"})
 
 
 class _RunStreamBase:
@@ -101,23 +102,22 @@ class _RunStreamBase:
                 hint="Check that the server supports stream=true (Assistants v2 streaming).",
             )
 
-    def _event(self, name: str, data: str) -> StreamEvent | None:
-        """The typed event of one SSE frame; None at ``[DONE]``; an error event raises."""
-        if name == "done" or data.startswith("[DONE]"):
-            return None
+    def _is_end(self, name: str, data: str) -> bool:
+        """For the rare frames (``done``, ``error``, ``[DONE]``): True at the end; an error event raises."""
         if name == "error":
             raise self._stream_error(data)
-        try:
-            event = parse_event(name, data)
-        except (ValidationError, ValueError) as exc:
-            raise APIResponseValidationError(
-                f"The stream's {name!r} event is not what the API promises ({_first_problem(exc)}).",
-                request=self.response.request if self.response is not None else None,
-                hint="Check that base_url points at an Assistants v2 compatible server.",
-            ) from None
-        if type(event) is UnknownEvent and isinstance(event.data, dict) and event.data.get("error"):
+        return name == "done" or data.startswith("[DONE]")
+
+    def _malformed(self, name: str, exc: Exception) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"The stream's {name!r} event is not what the API promises ({_first_problem(exc)}).",
+            request=self.response.request if self.response is not None else None,
+            hint="Check that base_url points at an Assistants v2 compatible server.",
+        )
+
+    def _check_unknown(self, event: UnknownEvent) -> None:
+        if isinstance(event.data, dict) and event.data.get("error"):
             raise self._stream_error(event.data)  # the SDK's rule: a non-thread event carrying an error
-        return event
 
     def _stream_error(self, data: str | dict[str, Any]) -> APIStreamError:
         parsed: Any
@@ -231,13 +231,18 @@ class RunStream(_RunStreamBase):
         response = self.open().response
         assert response is not None
         apply = self.snapshot.apply
-        decode = self._event
         try:
             try:
                 for frame in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                    event = decode(frame.event, frame.data)
-                    if event is None:
+                    name, data = frame.event, frame.data
+                    if (name in _CONTROL or data[:6] == "[DONE]") and self._is_end(name, data):
                         return
+                    try:
+                        event = parse_event(name, data)
+                    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                        raise self._malformed(name, exc) from None
+                    if type(event) is UnknownEvent:
+                        self._check_unknown(event)
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
@@ -340,13 +345,18 @@ class AsyncRunStream(_RunStreamBase):
         response = (await self.open()).response
         assert response is not None
         apply = self.snapshot.apply
-        decode = self._event
         try:
             try:
                 async for frame in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                    event = decode(frame.event, frame.data)
-                    if event is None:
+                    name, data = frame.event, frame.data
+                    if (name in _CONTROL or data[:6] == "[DONE]") and self._is_end(name, data):
                         return
+                    try:
+                        event = parse_event(name, data)
+                    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                        raise self._malformed(name, exc) from None
+                    if type(event) is UnknownEvent:
+                        self._check_unknown(event)
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
