@@ -156,7 +156,7 @@ class _RunStreamBase:
                 hint="Start the run again; check the server's logs if this keeps happening.",
             )
         self.resumed = True
-        log.warning("The stream of run %s broke (%s); catching up by polling.", run_id, why)
+        log.info("The stream of run %s broke (%s); catching up by polling.", run_id, why)
         return thread_id, run_id
 
     def _request_or_none(self) -> httpx2.Request | None:
