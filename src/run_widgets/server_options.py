@@ -41,3 +41,27 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=600.0,
         help="seconds a run may wait for tool outputs before it expires (default: 600; 0 waits forever)",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="make ids and timestamps reproducible (the same requests give byte-identical objects)",
+    )
+    parser.add_argument(
+        "--words-per-second",
+        type=float,
+        default=20.0,
+        help="how fast the scripted assistant streams its replies (default: 20; 0 is full speed)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN to call the API (repeatable; default: no CORS)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="also accept requests whose Host header names HOST (repeatable; loopback names always work)",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Self, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -17,7 +17,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 class WireModel(BaseModel):
     """A response-side object: unknown fields are kept and dumped back unchanged."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, serialize_by_alias=True, protected_namespaces=()
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The object as JSON-ready data, exactly the fields that were set (wire names)."""
@@ -32,9 +34,27 @@ class WireModel(BaseModel):
 
 
 class RequestModel(BaseModel):
-    """A request body: unknown fields are an error, and every constraint is checked before sending."""
+    """A request body: unknown fields are an error, and every constraint is checked before sending.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
+    Building one with keyword arguments raises ``RequestValidationError`` (naming the field), as
+    ``validate_request`` does for a dict.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, serialize_by_alias=True, protected_namespaces=()
+    )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            from .requests import RequestValidationError  # defined beside the request types
+
+            raise RequestValidationError.from_pydantic(exc, data) from None
+
+    # Mark this as pydantic's own __init__ (as RootModel does), so validating a parent never calls
+    # it for nested request models: their errors must stay pydantic errors with a full location.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body to send: only the fields the caller gave (omitted ones stay absent)."""
