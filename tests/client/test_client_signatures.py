@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
+from typing import Any
 
 import openai
 import pytest
@@ -42,16 +44,22 @@ def shape(function: object) -> tuple[list[tuple[str, str]], set[str]]:
     return positional, keywords
 
 
-@pytest.mark.parametrize(("resource", "method"), PAIRS, ids=[f"{r}.{m}" for r, m in PAIRS])
-def test_our_methods_take_the_sdks_arguments(resource: str, method: str) -> None:
+@functools.cache
+def clients() -> tuple[Any, Any, Client, AsyncClient]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         sdk = openai.OpenAI(api_key="k", base_url="http://h.invalid/v1")
         async_sdk = openai.AsyncOpenAI(api_key="k", base_url="http://h.invalid/v1")
-        theirs = getattr(resolve(sdk.beta, resource), method)
-        theirs_async = getattr(resolve(async_sdk.beta, resource), method)
-    ours = getattr(resolve(Client("http://h.invalid/v1"), resource), method)
-    ours_async = getattr(resolve(AsyncClient("http://h.invalid/v1"), resource), method)
+    return sdk.beta, async_sdk.beta, Client("http://h.invalid/v1"), AsyncClient("http://h.invalid/v1")
+
+
+@pytest.mark.parametrize(("resource", "method"), PAIRS, ids=[f"{r}.{m}" for r, m in PAIRS])
+def test_our_methods_take_the_sdks_arguments(resource: str, method: str) -> None:
+    sdk, async_sdk, client, async_client = clients()
+    theirs = getattr(resolve(sdk, resource), method)
+    theirs_async = getattr(resolve(async_sdk, resource), method)
+    ours = getattr(resolve(client, resource), method)
+    ours_async = getattr(resolve(async_client, resource), method)
     assert shape(ours) == shape(theirs)
     positional, keywords = shape(ours_async)
     sdk_positional, sdk_keywords = shape(theirs_async)

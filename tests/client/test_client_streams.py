@@ -268,3 +268,13 @@ def test_httpx_response_is_exposed_for_headers(client: Client, server: FakeServe
     with client.threads.runs.stream(thread_id="thread_abc123", assistant_id="a") as stream:
         assert isinstance(stream.response, httpx2.Response)
         assert stream.response.headers["x-request-id"] == "req_stream"
+
+
+def test_a_stream_that_failed_to_start_is_not_sent_again(client: Client, server: FakeServer) -> None:
+    server.on("POST", RUNS, error_response(400, "No such assistant."))
+    stream = client.threads.runs.stream(thread_id="thread_abc123", assistant_id="a")
+    with pytest.raises(BadRequestError):
+        stream.open()
+    with pytest.raises(BadRequestError, match="No such assistant"):
+        stream.get_final_run()
+    assert len(server.requests) == 1

@@ -128,7 +128,7 @@ class BaseAPIClient:
         return f"{request.method} {display_url(request.url)}"
 
     def _transport_error(
-        self, request: httpx2.Request, exc: httpx2.TransportError, retries_taken: int
+        self, request: httpx2.Request, exc: httpx2.RequestError, retries_taken: int
     ) -> APIConnectionError:
         reason = redact(str(exc) or type(exc).__name__, self._secret)
         tried = f" after {retries_taken + 1} attempts" if retries_taken else ""
@@ -234,7 +234,7 @@ class SyncAPIClient(BaseAPIClient):
             built = self._build(self._http, request, key)
             try:
                 response = self._http.send(built, stream=stream)
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 if retries_taken < self.max_retries:
                     delay = retry_delay(retries_taken)
                     retries_taken += 1
@@ -319,7 +319,7 @@ class AsyncAPIClient(BaseAPIClient):
             built = self._build(self._http, request, key)
             try:
                 response = await self._http.send(built, stream=stream)
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 if retries_taken < self.max_retries:
                     delay = retry_delay(retries_taken)
                     retries_taken += 1

@@ -62,7 +62,8 @@ class _RunStreamBase:
         self.response: httpx2.Response | None = None
         self.resumed = False
         """Whether the connection broke and the stream caught up by polling."""
-        self._base = client
+        self._api = client
+        self._start_failure: Exception | None = None
         self._request = replace(request, headers={**request.headers, "Accept": "text/event-stream"})
         self._thread_id = thread_id
         self._run_id = run_id
@@ -128,7 +129,7 @@ class _RunStreamBase:
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             parsed = parsed["error"]
         error = redact_value(
-            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._base._secret
+            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._api._secret
         )
         message = error.get("message") or "The server reported an error in the stream."
         hint = None
@@ -200,11 +201,17 @@ class RunStream(_RunStreamBase):
     def open(self) -> RunStream:
         """Send the request (once); errors before the stream starts raise here."""
         if self.response is None:
-            response = self._client.send(self._request, stream=True)
+            if self._start_failure is not None:
+                raise self._start_failure  # sent once: a failed start is not retried behind your back
             try:
-                self._check_stream(response)
-            except APIResponseValidationError:
-                response.close()
+                response = self._client.send(self._request, stream=True)
+                try:
+                    self._check_stream(response)
+                except APIResponseValidationError:
+                    response.close()
+                    raise
+            except Exception as exc:
+                self._start_failure = exc
                 raise
             self.response = response
         return self
@@ -246,7 +253,7 @@ class RunStream(_RunStreamBase):
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finally:
             response.close()
@@ -314,11 +321,17 @@ class AsyncRunStream(_RunStreamBase):
     async def open(self) -> AsyncRunStream:
         """Send the request (once); errors before the stream starts raise here."""
         if self.response is None:
-            response = await self._client.send(self._request, stream=True)
+            if self._start_failure is not None:
+                raise self._start_failure  # sent once: a failed start is not retried behind your back
             try:
-                self._check_stream(response)
-            except APIResponseValidationError:
-                await response.aclose()
+                response = await self._client.send(self._request, stream=True)
+                try:
+                    self._check_stream(response)
+                except APIResponseValidationError:
+                    await response.aclose()
+                    raise
+            except Exception as exc:
+                self._start_failure = exc
                 raise
             self.response = response
         return self
@@ -360,7 +373,7 @@ class AsyncRunStream(_RunStreamBase):
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finally:
             await response.aclose()
