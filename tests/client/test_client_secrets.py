@@ -91,6 +91,10 @@ def test_reprs_and_strs_do_not_show_the_key() -> None:
     assert all(API_KEY not in text for text in shown)
     with pytest.raises(TypeError, match="not pickled"):
         pickle.dumps(client._api_key)
+    # Code that must pass the key on reads it as with the SDK; a twin client built from it works alike.
+    assert client.api_key == API_KEY
+    twin = AsyncClient(base_url=str(client.base_url), api_key=client.api_key)
+    assert twin.api_key == API_KEY and repr(twin) == "AsyncClient(base_url='http://test.invalid/v1')"
 
 
 def test_an_error_from_a_server_that_echoes_headers_is_scrubbed(client: Client, server: FakeServer) -> None:

@@ -120,9 +120,17 @@ class BaseAPIClient:
     # --- failures ---------------------------------------------------------------------------------
 
     @property
+    def api_key(self) -> str | None:
+        """The key this client sends, for code that must pass it on (as the SDK's ``client.api_key``).
+
+        The client itself never shows it: not in its repr, its errors or its logs.
+        """
+        return self._api_key.reveal() if self._api_key is not None else None
+
+    @property
     def _secret(self) -> str | None:
         """The key, for scrubbing it out of text that came from elsewhere."""
-        return self._api_key.reveal() if self._api_key is not None else None
+        return self.api_key
 
     def _where(self, request: httpx2.Request) -> str:
         return f"{request.method} {display_url(request.url)}"
