@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Tag, TypeAdapter, field_validator
 
-from ._base import WireModel, construct_unchecked
+from ._base import WireModel, construct_unchecked, event_builder
 from .common import ErrorObject
 from .deltas import MessageDeltaEvent, RunStepDeltaEvent
 from .message import Message
@@ -243,14 +243,15 @@ _DATA_TYPES: dict[str, type[WireModel]] = {
     if name not in ("done",)
 }
 
-# For each event whose data is one model: (validate JSON text, validate parsed data, the event class),
-# so the stream's hot path is one lookup and one pydantic-core call per frame.
-_PARSERS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], type[WireModel]]] = {
-    name: (
-        data_type.__pydantic_validator__.validate_json,
-        data_type.__pydantic_validator__.validate_python,
-        EVENT_TYPES[name],
-    )
+# For each event whose data is one model, from JSON text or from parsed data: a builder of the typed
+# event, so the stream's hot path is one lookup and one pydantic-core call per frame.
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    name: event_builder(EVENT_TYPES[name], name, data_type.__pydantic_validator__.validate_json)
+    for name, data_type in _DATA_TYPES.items()
+    if name != "error"
+}
+_FROM_DATA: dict[str, Callable[[Any], Any]] = {
+    name: event_builder(EVENT_TYPES[name], name, data_type.__pydantic_validator__.validate_python)
     for name, data_type in _DATA_TYPES.items()
     if name != "error"
 }
@@ -301,11 +302,9 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
     The data is validated against its own model and the wrapper is built directly, which is the
     fast path the client's stream takes for every frame.
     """
-    parser = _PARSERS.get(event)
-    if parser is not None and data != "[DONE]":
-        validate_json, validate_python, event_type = parser
-        value = validate_json(data) if type(data) is str else validate_python(data)
-        return construct_unchecked(event_type, {"event": event, "data": value})  # type: ignore[return-value]
+    build = (_FROM_JSON if type(data) is str else _FROM_DATA).get(event)
+    if build is not None and data != "[DONE]":
+        return build(data)  # type: ignore[no-any-return]
     if event == "done" or data == "[DONE]":
         return DoneEvent.model_construct(event="done", data="[DONE]")
     data_type = _DATA_TYPES.get(event)
