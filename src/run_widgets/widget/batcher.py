@@ -51,7 +51,17 @@ class UpdateBatcher:
     scheduler's thread and must take that lock itself.
     """
 
-    __slots__ = ("_flush", "_recent", "_scheduled", "_scheduler", "_timer", "_urgent", "flushes", "interval", "per_second")
+    __slots__ = (
+        "_flush",
+        "_recent",
+        "_scheduled",
+        "_scheduler",
+        "_timer",
+        "_urgent",
+        "flushes",
+        "interval",
+        "per_second",
+    )
 
     def __init__(
         self,

@@ -27,6 +27,7 @@ import traitlets
 
 from ..models import PAUSED_RUN_STATUSES, Message, Run, RunStep, StreamEvent
 from ..models.convert import from_openai
+from ..tools import ToolSet
 from . import follow as _follow
 from . import handlers, limits, runtime
 from .backend import Backend, error_text, redact
@@ -90,7 +91,7 @@ class RunCard(anywidget.AnyWidget):
         self._notice: dict[str, str] | None = None
         self._notice_dirty = False
         self._backend: Backend | None = None
-        self._toolset: Any = None
+        self._toolset: ToolSet | None = None
         self._drive_task: asyncio.Task[None] | None = None
         self._idle = threading.Event()
         self._idle.set()
@@ -426,12 +427,9 @@ class RunCard(anywidget.AnyWidget):
             self._toolset = None
             self.python_tools = []
             return
-        if not (hasattr(tools, "names") and hasattr(tools, "aexecute")):
-            from ..tools import ToolSet
-
-            tools = ToolSet.from_any(tools)
-        self._toolset = tools
-        self.python_tools = [str(name) for name in tools.names]
+        toolset = ToolSet.from_any(tools)
+        self._toolset = toolset
+        self.python_tools = list(toolset.names)
 
     # --- actions from Python (the same paths the front end's requests take) -------------------------
 

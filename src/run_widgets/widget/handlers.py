@@ -157,16 +157,11 @@ async def submit(card: RunCard, outputs: Sequence[dict[str, str]]) -> None:
 
 
 async def _execute(card: RunCard, calls: Sequence[Any]) -> dict[str, str]:
+    """Run the Python tools for ``calls`` (the ToolSet never raises: a failure is the output text)."""
     toolset = card._toolset
-
-    async def one(call: Any) -> str:
-        try:
-            return str(await toolset.aexecute(call.function.name, call.function.arguments))
-        except Exception as exc:  # ToolSet.aexecute should not raise; a stand-in might
-            return f"Error: {type(exc).__name__}: {exc}"
-
-    results = await asyncio.gather(*(one(call) for call in calls))
-    return {call.id: result for call, result in zip(calls, results, strict=True)}
+    assert toolset is not None
+    answers = await toolset.aoutputs_for(list(calls))
+    return {answer["tool_call_id"]: answer["output"] for answer in answers}
 
 
 async def run_tools(
