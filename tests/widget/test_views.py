@@ -91,6 +91,10 @@ def test_titles() -> None:
     long = message_title("word " * 100)
     assert len(long) <= 80 and long.endswith("…")
     assert message_title("") == "(message)"
+    assert (
+        message_title("## It is **sunny** in [Paris](https://x.example) `today`")
+        == "It is sunny in Paris today"
+    )
 
 
 def _views_after(events: list[dict[str, object]]) -> ViewState:

@@ -8,6 +8,7 @@ so (``truncated``), so the front end can ask for the full step.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypedDict
 
 from ..models import (
@@ -369,9 +370,21 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"(^|\s)#{1,6}\s+|\*\*|__|[`*]|^>\s*")
+
+
+def _plain_words(markdown: str) -> str:
+    """Markdown's words without its markup, for a one-line title (links keep their text)."""
+    text = _IMAGE.sub(r"\1", markdown)
+    text = _LINK.sub(r"\1", text)
+    return _MARKUP.sub(r"\1", text)
+
+
 def message_title(text: str) -> str:
-    """The first words of a message, on one line."""
-    line = _one_line(text[: limits.TITLE_CAP * 4])
+    """The first words of a message, on one line, without markdown markup."""
+    line = _one_line(_plain_words(text[: limits.TITLE_CAP * 4]))
     return _shorten(line, 80) if line else "(message)"
 
 
