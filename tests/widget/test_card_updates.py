@@ -183,3 +183,16 @@ def test_a_card_made_from_a_run_starts_exact(wire: Wire) -> None:
         assert card.current_run is not None and card.current_run.id == "run_1"
     finally:
         card.close()
+
+
+def test_unknown_events_change_nothing(card: RunCard, wire: Wire, clock: ManualClock) -> None:
+    feed(card, clock, Script().text_run(["known"]))
+    clock.settle()
+    before = (card.run, card.steps, len(wire.messages))
+    feed(
+        card,
+        clock,
+        [{"event": "thread.run.step.sparkled", "data": {"id": "x"}}, {"event": "ping", "data": {}}],
+    )
+    clock.settle()
+    assert (card.run, card.steps, len(wire.messages)) == before

@@ -474,3 +474,29 @@ def test_a_rejected_key_is_not_repeated_back(
         assert wrong not in wire.everything() and KEY not in wire.everything()
     finally:
         card.close()
+
+
+def test_follow_blocking_streams_ours_and_the_sdks(
+    server: ServerHandle, sync: Client, assistant_id: str, wire: Wire
+) -> None:
+    """Sync streams (our Client's, the SDK's stream manager) are drained off the calling thread."""
+    import openai
+
+    sdk = openai.OpenAI(base_url=server.base_url, api_key=KEY)
+    ours = sync.threads.runs.stream(
+        thread_id=new_thread(sync, "From a sync stream."), assistant_id=assistant_id
+    )
+    theirs = sdk.beta.threads.runs.stream(
+        thread_id=new_thread(sync, "From the SDK's manager."), assistant_id=assistant_id
+    )
+    cards = [RunCard(), RunCard()]
+    try:
+        for card, stream in zip(cards, (ours, theirs), strict=True):
+            run = card.follow_stream(stream).result(timeout=60)
+            assert run is not None and run.status == "completed"
+        assert "From a sync stream." in cards[0].steps[0]["message"]["text"]
+        assert "From the SDK's manager." in cards[1].steps[0]["message"]["text"]
+    finally:
+        for card in cards:
+            card.close()
+        sdk.close()

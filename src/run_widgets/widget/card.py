@@ -25,7 +25,16 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..models import PAUSED_RUN_STATUSES, Message, Run, RunStep, StreamEvent
+from ..models import (
+    EVENT_TYPES,
+    PAUSED_RUN_STATUSES,
+    RUN_EVENT_TYPES,
+    ErrorObject,
+    Message,
+    Run,
+    RunStep,
+    StreamEvent,
+)
 from ..models.convert import from_openai
 from ..tools import ToolSet
 from . import follow as _follow
@@ -36,6 +45,7 @@ from .fallback import render_fallback
 from .viewstate import ViewState
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
+_RUN_EVENTS = frozenset(RUN_EVENT_TYPES)
 
 
 def _static(name: str) -> str | Path:
@@ -148,20 +158,19 @@ class RunCard(anywidget.AnyWidget):
         with self._lock:
             typed = self._views.apply(event)
             name = typed.event
-            if (
-                name == "thread.message.delta"
-                or name.startswith("thread.run.step")
-                or name.startswith("thread.message")
-            ):
+            if name == "thread.message.delta":  # nearly every event: keep it first and cheap
                 self._batcher.changed()
-            elif name.startswith("thread.run."):
-                self._note_status(str(getattr(typed.data, "status", "")))
+            elif name in _RUN_EVENTS:
+                run = typed.data
+                assert isinstance(run, Run)
+                self._note_status(str(run.status))
             elif name == "error":
-                self._set_notice(
-                    "error", f"The server reported an error: {getattr(typed.data, 'message', '')}"
-                )
-            else:
+                error = typed.data
+                message = error.message if isinstance(error, ErrorObject) else str(error)
+                self._set_notice("error", f"The server reported an error: {message}")
+            elif name in EVENT_TYPES and name != "done":
                 self._batcher.changed()
+            # unknown event names (and done) change nothing the card shows
         return typed
 
     def apply_object(self, obj: Run | RunStep | Message | Any) -> None:
