@@ -372,14 +372,16 @@ def _shorten(text: str, limit: int) -> str:
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"(^|\s)#{1,6}\s+|\*\*|__|[`*]|^>\s*")
+_BLOCK_MARKS = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
+_INLINE_MARKS = str.maketrans("", "", "`*")
 
 
 def _plain_words(markdown: str) -> str:
     """Markdown's words without its markup, for a one-line title (links keep their text)."""
     text = _IMAGE.sub(r"\1", markdown)
     text = _LINK.sub(r"\1", text)
-    return _MARKUP.sub(r"\1", text)
+    text = _BLOCK_MARKS.sub("", text)
+    return text.replace("__", "").translate(_INLINE_MARKS)
 
 
 def message_title(text: str) -> str:
