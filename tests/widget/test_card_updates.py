@@ -6,6 +6,7 @@ against elapsed (fake) time without any timed assertion.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from run_widgets.widget import RunCard
@@ -196,3 +197,25 @@ def test_unknown_events_change_nothing(card: RunCard, wire: Wire, clock: ManualC
     )
     clock.settle()
     assert (card.run, card.steps, len(wire.messages)) == before
+
+
+def test_long_runs_get_smaller_caps_so_the_state_stays_small(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
+    """1,000 steps of 5,000 characters each: every view is re-capped as the run grows past a tier."""
+    script = Script()
+    events = script.start()
+    for i in range(1000):
+        events += script.message_step([f"step {i}: " + "y" * 5000])
+    events.append(script.run("completed"))
+    feed(card, clock, events, gap=0.001)
+    clock.settle()
+    assert card.caps == {"text": 300, "json": 300}
+    assert all(len(s["message"]["text"]) == 300 and s["truncated"] for s in card.steps)
+    size = len(json.dumps({"run": card.run, "steps": card.steps}))
+    assert size < 1_000_000, size
+    store = Store().replay(wire)
+    assert store.gaps == 0 and store.step_list == card.steps
+    caps_seen = [u["caps"]["text"] for u in wire.updates() if "caps" in u]
+    assert caps_seen == [1000, 300]
+    assert max(s.size for s in wire.messages) < 1_000_000

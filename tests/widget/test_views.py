@@ -180,7 +180,7 @@ def test_unknown_tool_call_type_keeps_capped_raw_json() -> None:
     view = step_view(step, None)
     (call,) = view["tool_calls"] or []
     assert call["type"] == "browser" and call["raw"].startswith('{"id":"c","type":"browser"')
-    assert len(call["raw"]) == limits.JSON_CAP and view["truncated"] is True
+    assert len(call["raw"]) == limits.TEXT_CAP and view["truncated"] is True
     assert view["title"] == "browser"
 
 

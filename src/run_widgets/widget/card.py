@@ -115,7 +115,7 @@ class RunCard(anywidget.AnyWidget):
         self.messages_sent = 0
         """Patches, snapshots and acks sent to the front end (trait updates not included)."""
         super().__init__(
-            caps={"text": limits.TEXT_CAP, "json": limits.JSON_CAP},
+            caps=self._views.caps,
             auto_tools=auto_tools,
             **kwargs,
         )
@@ -236,6 +236,8 @@ class RunCard(anywidget.AnyWidget):
                 self._notice_dirty = False
                 self.set_trait("notice", self._notice)
             patch = self._views.next_patch()
+            if self.caps != self._views.caps:  # the run grew past a tier (before the patch: it uses them)
+                self.set_trait("caps", self._views.caps)
             if patch is not None:
                 self._send_msg(patch)
 
@@ -254,6 +256,7 @@ class RunCard(anywidget.AnyWidget):
                 "seq": views.seq,
                 "following": self._drive_task is not None or self._external_following,
                 "notice": self._notice,
+                "caps": views.caps,
             }
             with self.hold_sync():
                 for name, value in traits.items():

@@ -160,7 +160,7 @@ def _tool_names(run: Run) -> list[str]:
 
 def run_view(run: Run, *, failed_step_id: str | None = None, cap: int | None = limits.TEXT_CAP) -> RunView:
     """The header's data: ids, status, times, usage, errors, and the calls waiting for outputs."""
-    capper = Capper(cap, limits.JSON_CAP if cap is not None else None)
+    capper = Capper(cap)
     pending: list[ToolCallRequest] | None = None
     if run.status == "requires_action":
         pending = []
@@ -316,7 +316,7 @@ def _file_search_view(call: FileSearchToolCall, index: int, capper: Capper) -> d
 
 def step_view(step: RunStep, message: Message | None, *, cap: int | None = limits.TEXT_CAP) -> StepView:
     """One step with what it made: the message it wrote, or its tool calls."""
-    capper = Capper(cap, limits.JSON_CAP if cap is not None else None)
+    capper = Capper(cap)
     details = step.step_details
     message_data: MessageView | None = None
     calls: list[dict[str, Any]] | None = None

@@ -31,9 +31,9 @@ class Update:
 class ViewState:
     """A ``RunSnapshot`` plus the views built from it, numbered by ``seq`` (one per patch or checkpoint)."""
 
-    def __init__(self, snapshot: RunSnapshot | None = None, *, cap: int = limits.TEXT_CAP) -> None:
+    def __init__(self, snapshot: RunSnapshot | None = None) -> None:
         self.snapshot = snapshot if snapshot is not None else RunSnapshot()
-        self.cap = cap
+        self.cap = limits.cap_for(0)
         self.seq = 0
         self.run_view: RunView | None = None
         self._views: dict[str, StepView] = {}
@@ -51,6 +51,11 @@ class ViewState:
     # --- views -------------------------------------------------------------------------------------
 
     @property
+    def caps(self) -> dict[str, int]:
+        """The caps the views apply (the ``caps`` trait)."""
+        return {"text": self.cap, "json": self.cap}
+
+    @property
     def step_views(self) -> list[StepView]:
         """Every step's view, in creation order (after a ``refresh``)."""
         views = self._views
@@ -64,6 +69,12 @@ class ViewState:
             return update
         snapshot = self.snapshot
         to_build: dict[str, RunStep] = {}
+        cap = limits.cap_for(len(snapshot.step_ids))
+        recap = cap != self.cap
+        if recap:  # the run grew past a tier: every view is rebuilt with the smaller cap
+            self.cap = cap
+            changes.run = True
+            changes.steps = list(dict.fromkeys([*snapshot.step_ids, *changes.steps]))
         for step_id in changes.steps:
             step = snapshot.step(step_id)
             if step is None:
