@@ -219,3 +219,19 @@ def test_long_runs_get_smaller_caps_so_the_state_stays_small(
     caps_seen = [u["caps"]["text"] for u in wire.updates() if "caps" in u]
     assert caps_seen == [1000, 300]
     assert max(s.size for s in wire.messages) < 1_000_000
+
+
+def test_static_renderings_mid_run_do_not_swallow_a_patch(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
+    """Displaying the card (or exporting it) while changes are pending leaves them for the next patch."""
+    script = Script()
+    feed(card, clock, script.start() + script.message_step(["one ", "two "])[:5])
+    card.apply(script.message_step(["three"], step_id="step_0001", message_id="msg_0002")[4])
+    card.static_html()
+    card.to_html()
+    card._repr_mimebundle_()
+    clock.settle()
+    store = Store().replay(wire)
+    assert store.gaps == 0
+    assert store.step_list[0]["message"]["text"] == "one three"

@@ -487,11 +487,8 @@ class RunCard(anywidget.AnyWidget):
     def static_html(self) -> str:
         """The escaped, size-capped HTML summary (what a notebook viewer without widgets shows)."""
         with self._lock:
-            views = self._views
-            views.checkpoint()
-            return render_fallback(
-                views.run_view, views.step_views, final_text=views.final_text(), notice=self._notice
-            )
+            run, steps = self._views.fresh_views()
+            return render_fallback(run, steps, final_text=self._views.final_text(), notice=self._notice)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """A self-contained page of this card (works offline, read-only); written to ``path`` if given."""

@@ -101,18 +101,17 @@ def page_data(card: RunCard) -> dict[str, Any]:
     """The state the page's model starts from, full step details, and the export JSON."""
     with card._lock:
         views = card._views
-        views.checkpoint()
-        steps = views.step_views
+        run, steps = views.fresh_views()
         state = {
             "protocol": card.protocol,
             "seq": views.seq,
-            "run": views.run_view,
+            "run": run,
             "steps": steps,
             "following": False,
             "notice": card._notice,
             "python_tools": list(card.python_tools),
             "auto_tools": False,
-            "caps": dict(card.caps),
+            "caps": views.caps,
             "readonly": True,
         }
         details: dict[str, Any] = {}
@@ -131,7 +130,7 @@ def page_data(card: RunCard) -> dict[str, Any]:
         export = views.export()
         if export is not None and len(export.encode()) > limits.EXPORT_MAX_BYTES:
             export = None
-        fallback = render_fallback(views.run_view, steps, final_text=views.final_text(), notice=card._notice)
+        fallback = render_fallback(run, steps, final_text=views.final_text(), notice=card._notice)
     return {"state": state, "details": details, "export": export, "fallback": fallback}
 
 

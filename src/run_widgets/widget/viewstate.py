@@ -115,6 +115,22 @@ class ViewState:
                 update.run = view_of_run
         return update
 
+    def fresh_views(self) -> tuple[RunView | None, list[StepView]]:
+        """Every view built now from the snapshot, for the static renderings. Unlike ``refresh`` it
+        leaves the pending changes alone: they still go to the front end with the next patch."""
+        snapshot = self.snapshot
+        cap = limits.cap_for(len(snapshot.step_ids))
+        steps: list[StepView] = []
+        failed_step_id = None
+        for step in snapshot.steps:
+            message_id = message_id_of(step)
+            view = step_view(step, snapshot.message(message_id) if message_id else None, cap=cap)
+            if view["status"] == "failed":
+                failed_step_id = view["id"]
+            steps.append(view)
+        run = snapshot.run
+        return (run_view(run, failed_step_id=failed_step_id, cap=cap) if run is not None else None), steps
+
     def _find_failed_step(self) -> str | None:
         for step_id in reversed(self.snapshot.step_ids):
             view = self._views.get(step_id)
