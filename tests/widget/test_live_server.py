@@ -500,3 +500,23 @@ def test_follow_blocking_streams_ours_and_the_sdks(
         for card in cards:
             card.close()
         sdk.close()
+
+
+def test_a_paused_card_shows_the_run_expiring(wire: Wire) -> None:
+    """Nobody answers the tool call: at ``expires_at`` the idle card looks again and shows ``expired``."""
+    with start(words_per_second=0, api_key=KEY, requires_action_timeout=1) as short:
+        client = Client(short.base_url, api_key=KEY)
+        weather = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+        assistant = client.assistants.create(model="scripted", tools=[weather])
+        card = streamed_card(short, client, assistant.id, 'call get_weather {"city": "Nowhere"}')
+        try:
+            assert card.run is not None and card.run["status"] == "requires_action"
+            assert card.following is False
+            deadline = time.monotonic() + 30
+            while card.run["status"] == "requires_action" and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert card.run["status"] == "expired"
+            assert card.following is False
+        finally:
+            card.close()
+            client.close()

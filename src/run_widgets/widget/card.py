@@ -109,6 +109,7 @@ class RunCard(anywidget.AnyWidget):
         self._last_source = "stream"
         self._last_failure = False
         self._external_following = False
+        self._expiry_watched: tuple[str, int] | None = None
         self._inflight: set[concurrent.futures.Future[None]] = set()
         self._display_ids: list[str] = []
         self._displayed_seq = -1
@@ -402,7 +403,19 @@ class RunCard(anywidget.AnyWidget):
                 return
             self._drive_task = None
         self._checkpoint()
+        self._watch_expiry()
         self._idle.set()
+
+    def _watch_expiry(self) -> None:
+        """Paused at ``requires_action``: look at the run again when its deadline passes."""
+        run = self.current_run
+        if run is None or run.status != "requires_action" or run.expires_at is None or self._backend is None:
+            return
+        key = (run.id, run.expires_at)
+        if self._expiry_watched == key:
+            return
+        self._expiry_watched = key
+        runtime.submit(_follow.watch_expiry(weakref.ref(self), run.id, run.expires_at))
 
     def _set_external_following(self, active: bool) -> None:
         """Someone else drives the events (an SDK event handler): show it, and checkpoint at the end."""
@@ -427,6 +440,7 @@ class RunCard(anywidget.AnyWidget):
             ):
                 self._start_drive(_nothing)  # the drive's next step runs the Python tools
             else:
+                self._watch_expiry()
                 self._idle.set()
 
         self._scheduler.call_soon(on_scheduler)
