@@ -232,6 +232,23 @@ def steps(count: int) -> dict[str, float]:
             "state_kb": state_bytes / 1024, "exact": float(ok)}  # fmt: skip
 
 
+def browser_half() -> None:
+    """The Chromium half (``benchmarks/card_browser.py``, from the front end's side), when it is here."""
+    try:
+        import card_browser  # type: ignore[import-not-found]  # beside this file
+    except ImportError:
+        print(
+            "\n(browser half: benchmarks/card_browser.py is not in this tree; it prints first render and per-delta times)"
+        )
+        return
+    print()
+    try:
+        state, patches = card_browser.thousand_step_case()
+        print(card_browser.report(card_browser.measure(state, patches)))
+    except Exception as exc:  # no Chromium here, say: the kernel half stands alone
+        print(f"(browser half skipped: {type(exc).__name__}: {exc})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -271,9 +288,7 @@ def main() -> None:
         f"\n1,000 steps: {s['cpu_ms']:.0f} ms CPU to apply and checkpoint, {s['messages']:.0f} messages, "
         f"final state {s['state_kb']:.0f} KB {'(exact)' if s['exact'] else '(WRONG)'}"
     )
-    # TODO(front-end half): benchmarks/card_browser.py (Chromium: render time, DOM work per patch)
-    # is written by the front-end helper; call its functions here once it is in main.
-    print("\n(browser half: benchmarks/card_browser.py is not in this tree yet)")
+    browser_half()
     runtime.shutdown()
 
 
