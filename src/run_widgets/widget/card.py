@@ -484,7 +484,7 @@ class RunCard(anywidget.AnyWidget):
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Kernel main thread: validate, hand the work to the loop, return at once."""
-        future = runtime.submit(handlers.handle(self, content))
+        future = handlers.receive(self, content)
         self._inflight.add(future)
         future.add_done_callback(self._inflight.discard)
 
