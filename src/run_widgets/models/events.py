@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Tag, TypeAdapter, field_validator
@@ -242,6 +243,18 @@ _DATA_TYPES: dict[str, type[WireModel]] = {
     if name not in ("done",)
 }
 
+# For each event whose data is one model: (validate JSON text, validate parsed data, the event class),
+# so the stream's hot path is one lookup and one pydantic-core call per frame.
+_PARSERS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], type[WireModel]]] = {
+    name: (
+        data_type.__pydantic_validator__.validate_json,
+        data_type.__pydantic_validator__.validate_python,
+        EVENT_TYPES[name],
+    )
+    for name, data_type in _DATA_TYPES.items()
+    if name != "error"
+}
+
 
 def _event_tag(value: Any) -> str:
     name = value.get("event") if isinstance(value, dict) else getattr(value, "event", None)
@@ -288,6 +301,11 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
     The data is validated against its own model and the wrapper is built directly, which is the
     fast path the client's stream takes for every frame.
     """
+    parser = _PARSERS.get(event)
+    if parser is not None and data != "[DONE]":
+        validate_json, validate_python, event_type = parser
+        value = validate_json(data) if type(data) is str else validate_python(data)
+        return construct_unchecked(event_type, {"event": event, "data": value})  # type: ignore[return-value]
     if event == "done" or data == "[DONE]":
         return DoneEvent.model_construct(event="done", data="[DONE]")
     data_type = _DATA_TYPES.get(event)
