@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 
 from .config import ServerConfig
 from .core import Core
-from .engines import EngineSettings, create_engine
+from .engines import Engine, EngineSettings, create_engine
 from .errors import APIError, error_body
 from .executor import Executor
 from .gate import Gate
@@ -27,21 +27,25 @@ from .store import Store
 logger = logging.getLogger("run_widgets.server")
 
 
-def build_core(config: ServerConfig) -> Core:
-    """Open the store and make the executor and engine (nothing runs until the app starts)."""
+def build_core(config: ServerConfig, engine: Engine | None = None) -> Core:
+    """Open the store and make the executor and engine (nothing runs until the app starts).
+
+    ``engine`` replaces the one ``config.engine`` names (tests, custom engines).
+    """
+    if engine is None:
+        engine = create_engine(
+            config.engine,
+            EngineSettings(
+                words_per_second=config.words_per_second,
+                seed=config.seed,
+                chat_base_url=config.chat_base_url,
+                chat_model=config.chat_model,
+                chat_api_key=config.chat_api_key,
+            ),
+        )
     store = Store(config.db)
     ids = IdFactory(config.seed, store.generation)
     clock = Clock(config.seed, store.generation)
-    engine = create_engine(
-        config.engine,
-        EngineSettings(
-            words_per_second=config.words_per_second,
-            seed=config.seed,
-            chat_base_url=config.chat_base_url,
-            chat_model=config.chat_model,
-            chat_api_key=config.chat_api_key,
-        ),
-    )
     executor = Executor(store, engine, ids, clock, requires_action_timeout=config.requires_action_timeout)
     return Core(config, store, executor, ids, clock, IdempotencyCache())
 
