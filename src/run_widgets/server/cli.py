@@ -57,6 +57,8 @@ def serve(args: argparse.Namespace) -> int:
     server = Server(uvicorn_config(create_app(config, core), config), announce)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down cleanly and re-raised the signal
+        pass
     finally:
         sock.close()
     return 0
