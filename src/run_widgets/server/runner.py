@@ -53,6 +53,7 @@ class Server(uvicorn.Server):
 def uvicorn_config(app: object, config: ServerConfig) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
+        log_config=None,  # leave the host process's logging alone (a notebook kernel's, say)
         log_level="warning",
         access_log=False,
         lifespan="on",
