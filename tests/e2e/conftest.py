@@ -1,0 +1,85 @@
+"""End-to-end fixtures: one JupyterLab and one Chromium for the whole session, a fresh page per test.
+
+Marked ``e2e``. Without Chromium (or Playwright) the tests skip with the reason, unless
+``RUN_WIDGETS_REQUIRE_BROWSER=1`` (CI), where that is a failure. They also skip while the bundle
+holds no real card front end (before the front end is merged into this tree).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, Lab, NotebookPage, chromium_missing, front_end_missing
+
+NOTEBOOKS = ["01_quickstart.ipynb", "02_tool_outputs.ipynb"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = chromium_missing()
+    if reason:
+        if os.environ.get("RUN_WIDGETS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"the end-to-end tests are required here but cannot run: {reason}")
+        pytest.skip(reason)
+    missing = front_end_missing()
+    if missing:
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    server = Lab.start(tmp_path_factory.mktemp("lab"), NOTEBOOKS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notebook(browser: Any, lab: Lab, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Open a notebook by name: ``notebook("01_quickstart.ipynb")``; page errors fail the test.
+    A failed test leaves a screenshot of each page it opened in test-artifacts/e2e/."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(60_000)
+    opened: list[NotebookPage] = []
+
+    def open_notebook(name: str) -> NotebookPage:
+        page = NotebookPage(context.new_page(), name)
+        opened.append(page)
+        return page.open(lab)
+
+    yield open_notebook
+    if request.node.stash.get(FAILED, False):
+        for page in opened:
+            page.screenshot(f"failed-{request.node.name}-{page.name}")
+    errors = [error for page in opened for error in page.errors]
+    context.close()
+    assert not errors, errors
