@@ -31,6 +31,7 @@ _LAZY: dict[str, str] = {
     "run_show": "run_widgets.session",
     "run_list": "run_widgets.session",
     "run_cancel": "run_widgets.session",
+    "wait_for": "run_widgets.session",
 }
 
 if TYPE_CHECKING:
