@@ -322,13 +322,14 @@ class RunMagics(Magics):
     @contextlib.contextmanager
     def _errors(self, name: str) -> Any:
         """A ``SessionError`` becomes a one-line ``UsageError`` naming the flag; Ctrl-C cancels the run."""
+        before = default_session().last_card
         try:
             yield
         except SessionError as exc:
             raise UsageError(_with_flag(exc)) from None
         except KeyboardInterrupt:
             card = default_session().last_card
-            run = card.current_run if card is not None else None
+            run = card.current_run if card is not None and card is not before else None
             if name in ("run_create", "run_stream") and run is not None:
                 raise UsageError(
                     f"Interrupted: asked the server to cancel {run.id}; the card shows how it ends."
