@@ -17,7 +17,9 @@ def serve(args: argparse.Namespace) -> int:
     from .ids import new_api_key
     from .runner import Server, base_url, bind, uvicorn_config
 
-    logging.basicConfig(level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s"
+    )
     generated = not args.api_key
     config = ServerConfig(
         api_key=args.api_key or new_api_key(),
