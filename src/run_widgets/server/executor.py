@@ -71,7 +71,6 @@ from .tokens import count_tokens, truncate_to_tokens
 logger = logging.getLogger("run_widgets.server")
 
 CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
-ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 
 RESTARTED_MESSAGE = "The server restarted while this run was in progress, so the run was stopped. Create a new run to try again."
 STOPPED_MESSAGE = "The server stopped while this run was in progress. Create a new run to try again."
@@ -397,6 +396,10 @@ class Executor:
                 task.uncancel()
         except EngineError as exc:
             state.stop = _Stop("failed", code=exc.code, message=exc.message)
+        except _EngineMisbehaved as exc:
+            logger.error("run %s: the %s engine misbehaved: %s", state.run.id, self._engine.name, exc)
+            message = f"The {self._engine.name} engine produced output the server cannot send ({exc})."
+            state.stop = _Stop("failed", message=message, internal=True)
         except Exception:
             logger.exception("run %s failed inside the server", state.run.id)
             state.stop = _Stop("failed", message=INTERNAL_MESSAGE, internal=True)
