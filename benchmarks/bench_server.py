@@ -43,7 +43,7 @@ def serve(kind: str, port_file: str) -> None:
 
     from run_widgets.server.app import build_core, create_app
     from run_widgets.server.config import ServerConfig
-    from run_widgets.server.runner import Server, bind, uvicorn_config
+    from run_widgets.server.runner import Server, bind, settle_garbage_collector, uvicorn_config
 
     config = ServerConfig(api_key=KEY, words_per_second=0)
     if kind == "floor":
@@ -88,7 +88,11 @@ def serve(kind: str, port_file: str) -> None:
 
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = Server(uvicorn_config(app, config), lambda loop: _write(port_file, str(port)))
+    def ready(loop: object) -> None:
+        settle_garbage_collector()  # as run-widgets serve does
+        _write(port_file, str(port))
+
+    server = Server(uvicorn_config(app, config), ready)
     server.run(sockets=[sock])
 
 

@@ -15,7 +15,7 @@ def serve(args: argparse.Namespace) -> int:
     from .app import build_core, create_app
     from .engines import EngineUnavailable
     from .ids import new_api_key
-    from .runner import Server, base_url, bind, uvicorn_config
+    from .runner import Server, base_url, bind, settle_garbage_collector, uvicorn_config
 
     logging.basicConfig(
         level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s"
@@ -57,6 +57,7 @@ def serve(args: argparse.Namespace) -> int:
     line = f"run-widgets serving at {url}" + (f" (api key: {config.api_key})" if generated else "")
 
     def announce(_loop: object) -> None:
+        settle_garbage_collector()
         print(line, flush=True)
 
     server = Server(uvicorn_config(create_app(config, core), config), announce)
