@@ -88,6 +88,7 @@ def serve(kind: str, port_file: str) -> None:
 
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
+
     def ready(loop: object) -> None:
         settle_garbage_collector()  # as run-widgets serve does
         _write(port_file, str(port))
