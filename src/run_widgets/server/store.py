@@ -190,6 +190,14 @@ class Store:
             entry.raw = None
         self._live.add(object_id)
 
+    def flush(self) -> None:
+        """Write every object changed in memory only (``touch``) to SQLite."""
+        for object_id in list(self._live):
+            entry = self._cache.get(object_id)
+            if entry is not None:
+                self.save(entry.model)
+        self._live.clear()
+
     def get(self, cls: type[M], object_id: str) -> M | None:
         entry = self._load(cls, object_id)
         return entry.model if entry is not None else None  # type: ignore[return-value]
@@ -242,7 +250,10 @@ class Store:
         out: list[M] = []
         for object_id, body in rows:
             entry = self._cache.get(object_id)
-            out.append(entry.model if entry is not None else cls.model_validate_json(body))  # type: ignore[arg-type]
+            if entry is None:
+                entry = _Entry(cls.model_validate_json(body), body.encode())
+                self._remember(object_id, entry)
+            out.append(entry.model)  # type: ignore[arg-type]
         return out
 
     def runs_in_status(self, statuses: Sequence[str]) -> list[tuple[Run, float | None, bool]]:
