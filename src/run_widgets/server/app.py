@@ -40,6 +40,7 @@ def build_core(config: ServerConfig) -> Core:
             chat_base_url=config.chat_base_url,
             chat_model=config.chat_model,
             chat_api_key=config.chat_api_key,
+            chat_options=config.chat_options,
         ),
     )
     executor = Executor(store, engine, ids, clock, requires_action_timeout=config.requires_action_timeout)
