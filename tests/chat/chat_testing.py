@@ -7,6 +7,28 @@ from typing import Any
 import openai
 from openai import AssistantEventHandler
 
+from run_widgets.server import ServerHandle, start
+
+BACKEND_KEY = "sk-backend-secret-0123456789"
+"""The key our server sends to the backend; no test output may ever show it."""
+
+
+def chat_server(base_url: str, **options: object) -> ServerHandle:
+    return start(
+        engine="chat",
+        chat_base_url=base_url,
+        chat_model="fake-model",
+        chat_api_key=BACKEND_KEY,
+        chat_options=options,
+    )
+
+
+def sdk(handle: ServerHandle) -> openai.OpenAI:
+    return openai.OpenAI(
+        base_url=handle.base_url, api_key=handle.api_key, max_retries=0, _strict_response_validation=True
+    )
+
+
 WEATHER = {
     "type": "function",
     "function": {
@@ -15,7 +37,10 @@ WEATHER = {
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
     },
 }
-TIME = {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}}}
+TIME = {
+    "type": "function",
+    "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}},
+}
 
 
 def assistant(client: openai.OpenAI, *, tools: list[Any] | None = None, **fields: Any) -> str:

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 
 import openai
 import pytest
+from chat_testing import chat_server, sdk
 from fake_backend import FakeBackend
 
-from run_widgets.server import ServerHandle, start
+from run_widgets.server import ServerHandle
 
 warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
-
-BACKEND_KEY = "sk-backend-secret-0123456789"
-"""The key our server sends to the backend; no test output may ever show it."""
 
 
 @pytest.fixture(scope="session")
@@ -34,27 +32,11 @@ def backend(backend_server: FakeBackend) -> Iterator[FakeBackend]:
     backend_server.reset()
 
 
-def chat_server(base_url: str, **options: object) -> ServerHandle:
-    return start(
-        engine="chat",
-        chat_base_url=base_url,
-        chat_model="fake-model",
-        chat_api_key=BACKEND_KEY,
-        chat_options=options,
-    )
-
-
 @pytest.fixture(scope="session")
 def server(backend_server: FakeBackend) -> Iterator[ServerHandle]:
     """Our server, answering with the fake backend (default options)."""
     with chat_server(backend_server.base_url) as handle:
         yield handle
-
-
-def sdk(handle: ServerHandle) -> openai.OpenAI:
-    return openai.OpenAI(
-        base_url=handle.base_url, api_key=handle.api_key, max_retries=0, _strict_response_validation=True
-    )
 
 
 @pytest.fixture

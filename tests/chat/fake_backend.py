@@ -189,7 +189,6 @@ class FakeBackend:
         recorded = Recorded(scope["path"], headers, body)
         with self._changed:
             self.requests.append(recorded)
-            reply = self.replies.popleft() if self.replies else None
             self._changed.notify_all()
 
         gone = asyncio.Event()
@@ -203,7 +202,7 @@ class FakeBackend:
 
         watcher = asyncio.create_task(watch())
         try:
-            await self._answer(recorded, reply, send, gone)
+            await self._answer(recorded, send, gone)
         finally:
             if not recorded.disconnected:
                 await asyncio.sleep(0)  # let the watcher see a disconnect that already happened
@@ -211,23 +210,31 @@ class FakeBackend:
                 watcher.cancel()
             self._notify()
 
-    async def _answer(self, recorded: Recorded, reply: Reply | None, send: Any, gone: asyncio.Event) -> None:
+    async def _answer(self, recorded: Recorded, send: Any, gone: asyncio.Event) -> None:
         body = recorded.body
         if recorded.path != "/v1/chat/completions":
             await self._json(recorded, send, 404, {"error": {"message": f"no route {recorded.path}"}})
             return
-        if reply is None:
-            await self._json(recorded, send, 500, {"error": {"message": "fake backend: no scripted reply left"}})
-            return
         for name in sorted(self.reject_fields):
             if name in body:
                 message = f"Unrecognized request argument supplied: {name}"
-                await self._json(recorded, send, 400, {"error": {"message": message, "type": "invalid_request_error"}})
+                await self._json(
+                    recorded, send, 400, {"error": {"message": message, "type": "invalid_request_error"}}
+                )
                 return
         stream = bool(body.get("stream"))
         if self.reject_stream_with_tools and stream and body.get("tools"):
             message = "This model does not support streaming when tools are provided; set stream to false."
-            await self._json(recorded, send, 400, {"error": {"message": message, "type": "invalid_request_error"}})
+            await self._json(
+                recorded, send, 400, {"error": {"message": message, "type": "invalid_request_error"}}
+            )
+            return
+        with self._changed:  # refusals above keep the reply for the retry
+            reply = self.replies.popleft() if self.replies else None
+        if reply is None:
+            await self._json(
+                recorded, send, 500, {"error": {"message": "fake backend: no scripted reply left"}}
+            )
             return
         if reply.hang:
             await gone.wait()
@@ -265,7 +272,9 @@ class FakeBackend:
     ) -> None:
         data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
         kind = b"text/plain" if isinstance(payload, str) else b"application/json"
-        raw_headers = [(b"content-type", kind)] + [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+        raw_headers = [(b"content-type", kind)] + [
+            (k.encode(), v.encode()) for k, v in (headers or {}).items()
+        ]
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         recorded.completed = True
         await send({"type": "http.response.body", "body": data, "more_body": False})

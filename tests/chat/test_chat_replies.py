@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import openai
 import pytest
-from chat_testing import Recorder, assistant, reply_text
-from conftest import BACKEND_KEY
+from chat_testing import BACKEND_KEY, Recorder, assistant, reply_text
 from fake_backend import FakeBackend, Reply
 
 from run_widgets.server.tokens import count_tokens
@@ -40,7 +39,9 @@ def test_a_reply_is_one_streamed_call_and_the_run_completes_with_the_backends_te
         {"role": "system", "content": "Be brief.\n\nAnswer in English."},
         {"role": "user", "content": "What is a run?"},
     ]
-    assert body["temperature"] == 1.0 and body["top_p"] == 1.0  # the Assistants API's defaults, as the run has them
+    assert (
+        body["temperature"] == 1.0 and body["top_p"] == 1.0
+    )  # the Assistants API's defaults, as the run has them
     for absent in ("tools", "tool_choice", "parallel_tool_calls", "response_format", "max_completion_tokens"):
         assert absent not in body
 
@@ -78,7 +79,10 @@ def test_run_settings_are_passed_on(client: openai.OpenAI, backend: FakeBackend)
         temperature=0.25,
         top_p=0.5,
         max_completion_tokens=300,
-        response_format={"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}},
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "answer", "schema": schema, "strict": True},
+        },
     )
 
     assert run.status == "completed", run.last_error
@@ -142,7 +146,10 @@ def test_images_by_url_are_sent_as_content_parts(client: openai.OpenAI, backend:
                 "role": "user",
                 "content": [
                     {"type": "text", "text": "What is this?"},
-                    {"type": "image_url", "image_url": {"url": "https://example.com/cat.png", "detail": "low"}},
+                    {
+                        "type": "image_url",
+                        "image_url": {"url": "https://example.com/cat.png", "detail": "low"},
+                    },
                 ],
             }
         ]
