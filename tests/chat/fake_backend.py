@@ -108,6 +108,8 @@ class FakeBackend:
         self.reject_stream_with_tools = False
         self.reject_fields: set[str] = set()
         """Fields answered with a 400 naming them (like a strict backend's ``extra_forbidden``)."""
+        self.rules: list[Callable[[dict[str, Any]], str | None]] = []
+        """More refusals: a rule returning a message answers the request with a 400 saying it."""
         self._changed = threading.Condition()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -156,6 +158,7 @@ class FakeBackend:
             self.replies.clear()
             self.reject_stream_with_tools = False
             self.reject_fields = set()
+            self.rules = []
 
     def script(self, *replies: Reply) -> None:
         with self._changed:
@@ -220,6 +223,13 @@ class FakeBackend:
                 message = f"Unrecognized request argument supplied: {name}"
                 await self._json(
                     recorded, send, 400, {"error": {"message": message, "type": "invalid_request_error"}}
+                )
+                return
+        for rule in self.rules:
+            refusal = rule(body)
+            if refusal is not None:
+                await self._json(
+                    recorded, send, 400, {"error": {"message": refusal, "type": "invalid_request_error"}}
                 )
                 return
         stream = bool(body.get("stream"))

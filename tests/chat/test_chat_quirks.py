@@ -183,6 +183,36 @@ def test_fields_a_strict_backend_rejects_are_adapted_once_and_remembered(
     assert check(backend.requests[1].body) and check(backend.requests[2].body)
 
 
+def test_a_backend_refusing_both_token_fields_gets_max_completion_tokens(backend: FakeBackend) -> None:
+    both = "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported."
+    backend.rules = [lambda body: both if "max_tokens" in body and "max_completion_tokens" in body else None]
+    backend.script(Reply(text="ok"))
+    with chat_server(backend.base_url, max_tokens_field="both") as handle, sdk(handle) as client:
+        thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+        run = client.beta.threads.runs.create_and_poll(
+            thread_id=thread.id, assistant_id=assistant(client), max_completion_tokens=512
+        )
+        assert run.status == "completed", run.last_error
+    assert len(backend.requests) == 2
+    assert (
+        backend.requests[1].body["max_completion_tokens"] == 512
+        and "max_tokens" not in backend.requests[1].body
+    )
+
+
+def test_a_bad_value_is_not_mistaken_for_an_unsupported_field(
+    client: openai.OpenAI, backend: FakeBackend
+) -> None:
+    backend.rules = [lambda body: "max_completion_tokens must be at most 128 for this model"]
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id, assistant_id=assistant(client, tools=[WEATHER]), max_completion_tokens=512
+    )
+    assert run.status == "failed" and run.last_error is not None
+    assert "rejected the request (400): max_completion_tokens must be at most 128" in run.last_error.message
+    assert len(backend.requests) == 1, "no retry: nothing to adapt"
+
+
 def test_max_tokens_field_both_sends_both(backend: FakeBackend) -> None:
     backend.script(Reply(text="ok"))
     with chat_server(backend.base_url, max_tokens_field="both") as handle, sdk(handle) as client:

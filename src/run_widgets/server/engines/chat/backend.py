@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import AsyncGenerator, Iterator
 from typing import Any
@@ -24,7 +25,11 @@ Body = dict[str, Any]
 
 _ERROR_BODY_LIMIT = 64 * 1024
 _SHOWN_MESSAGE_LIMIT = 300
-_MAX_ADAPTATIONS = 4
+_UNSUPPORTED = re.compile(
+    r"unrecogni[sz]ed|unsupported|not supported|does not support|doesn't support|cannot|can't|unknown|"
+    r"extra|not permitted|not allowed|unexpected|additional propert"
+)
+"""How backends say a field (or streaming with tools) is not for them, as opposed to a bad value."""
 _WORD = re.compile(r"\s*\S+\s*|\s+")
 
 
@@ -60,7 +65,8 @@ class ChatBackend:
         Raises ``EngineError`` for whatever goes wrong; retries, adapted, only when the backend
         refused the request before answering anything.
         """
-        for _attempt in range(_MAX_ADAPTATIONS + 1):
+        tried: set[str] = set()
+        while True:
             stream = self._stream_with_tools or not tools
             request = self._prepared(body, stream=stream)
             try:
@@ -73,9 +79,10 @@ class ChatBackend:
                         yield chunk
                 return
             except _Rejected as rejection:
-                if not self._adapt(rejection, request, tools=tools):
+                adapted = self._adapt(rejection, request, tools=tools)
+                if adapted is None or adapted in tried:
                     raise rejection.error from None
-        raise EngineError(f"The chat backend at {self._shown} kept rejecting the request; see its log.")
+                tried.add(adapted)
 
     # --- one request -----------------------------------------------------------------------------
 
@@ -149,37 +156,33 @@ class ChatBackend:
             request.pop(name, None)
         return request
 
-    def _adapt(self, rejection: _Rejected, request: Body, *, tools: bool) -> bool:
-        """Change what we send after a refusal the backend can be met on; False if there is none."""
-        if rejection.status not in (400, 422, 500, 501):
-            return False
+    def _adapt(self, rejection: _Rejected, request: Body, *, tools: bool) -> str | None:
+        """Meet a refusal the backend could be met on (and remember it); what changed, or None."""
         text = rejection.message.lower()
-        if rejection.status in (400, 422):
+        unsupported = _UNSUPPORTED.search(text) is not None
+        if rejection.status in (400, 422) and unsupported:
             if "max_completion_tokens" in text and "max_completion_tokens" in request:
-                if self._token_field == "max_completion_tokens":
-                    self._token_field = "max_tokens"
-                    return True
-                if self._token_field == "both":  # one of them is too many for this backend
-                    self._token_field = "max_tokens"
-                    return True
-            plain_max_tokens = "max_tokens" in text.replace("max_completion_tokens", "")
-            if plain_max_tokens and "max_tokens" in request and self._token_field in ("max_tokens", "both"):
+                # Only max_tokens, or not both at once (OpenAI): either way, one field.
+                self._token_field = "max_completion_tokens" if "max_tokens" in request else "max_tokens"
+                return "token field"
+            if "max_tokens" in text and "max_tokens" in request:
                 self._token_field = "max_completion_tokens"
-                return True
+                return "token field"
             for name in ("stream_options", "parallel_tool_calls"):
-                if name in text and name in request and name not in self._dropped:
+                if name in text and name in request:
                     self._dropped.add(name)
-                    return True
+                    return name
         if (
             tools
             and request.get("stream")
             and self._options.stream_tools == "auto"
+            and rejection.status in (400, 422, 500, 501)
             and "stream" in text
-            and (rejection.status != 500 or "tool" in text)
+            and ("tool" in text or unsupported)
         ):
             self._stream_with_tools = False
-            return True
-        return False
+            return "stream with tools"
+        return None
 
     # --- errors ----------------------------------------------------------------------------------
 
@@ -201,7 +204,7 @@ class ChatBackend:
         where = f"The chat backend at {self._shown}"
         if status == 429:
             retry = response.headers.get("retry-after", "").strip()
-            wait = f" It asks to retry after {retry} s." if retry.isdigit() else ""
+            wait = f" It asks to retry after {retry} s." if re.fullmatch(r"\d+(\.\d+)?", retry) else ""
             error = EngineError(
                 f"{where} is rate limiting requests (429){said}.{wait} Wait a moment, then create a new run.",
                 code="rate_limit_exceeded",
@@ -351,7 +354,13 @@ def _shorten(text: str) -> str:
     return text.rstrip(".")
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
+    """The operating system's words for why a connection failed ("Connection refused"), if known."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno:
+            return f" ({os.strerror(seen.errno)})"
+        seen = seen.__cause__ or seen.__context__
     text = str(exc).strip()
     if not text:
         return ""

@@ -10,6 +10,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,12 +51,12 @@ class ChatOptions:
     max_tokens_field: MaxTokensField = "max_completion_tokens"
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def endpoint(self) -> str:
         parts = urlsplit(self.base_url)
         return urlunsplit(parts._replace(path=parts.path + "/chat/completions", fragment=""))
 
-    @property
+    @cached_property
     def shown_url(self) -> str:
         """The base URL as errors show it: no user info, no query (either may hold a secret)."""
         parts = urlsplit(self.base_url)
