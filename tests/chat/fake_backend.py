@@ -58,6 +58,9 @@ class Reply:
     """Send these ``delta``s (with their ``finish_reason`` key, if any) instead of building them."""
     delay: float = 0.0
     """Seconds between chunks."""
+    gate: threading.Event | None = None
+    gate_after: int = 0
+    """With a ``gate``: send this many chunks, then wait for the test to set the gate."""
     # failures
     status: int = 200
     error: Any = None
@@ -271,6 +274,8 @@ class FakeBackend:
                 return
             if gone.is_set():
                 return
+            if reply.gate is not None and sent == reply.gate_after:
+                await asyncio.to_thread(reply.gate.wait, 60)
             await send({"type": "http.response.body", "body": frame, "more_body": True})
             if reply.delay:
                 await asyncio.sleep(reply.delay)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import openai
 import pytest
 from chat_testing import BACKEND_KEY, Recorder, assistant, reply_text
@@ -46,13 +49,20 @@ def test_a_reply_is_one_streamed_call_and_the_run_completes_with_the_backends_te
         assert absent not in body
 
 
-def test_the_sdk_stream_helper_gets_the_text_as_several_deltas(
+def test_text_reaches_the_sdk_stream_helper_while_the_backend_is_still_answering(
     client: openai.OpenAI, backend: FakeBackend
 ) -> None:
     text = "Streaming works through the run, piece by piece."
-    backend.script(Reply(text=text, text_piece=3))
+    gate = threading.Event()
+    backend.script(Reply(text=text, text_piece=3, gate=gate, gate_after=3))
+
+    class OpenTheGate(Recorder):
+        def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+            super().on_text_delta(delta, snapshot)
+            gate.set()  # the backend holds the rest of its answer until the first words got here
+
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "Stream please"}])
-    handler = Recorder()
+    handler = OpenTheGate()
     with client.beta.threads.runs.stream(
         thread_id=thread.id, assistant_id=assistant(client), event_handler=handler
     ) as stream:
@@ -60,8 +70,10 @@ def test_the_sdk_stream_helper_gets_the_text_as_several_deltas(
         final = stream.get_final_run()
 
     assert final.status == "completed"
+    # The backend sent "Stream" and then waited for the gate, which only a delta opens.
+    assert handler.deltas[0] and "Stream".startswith(handler.deltas[0])
+    assert len(handler.deltas) >= 2
     assert "".join(handler.deltas) == text
-    assert len(handler.deltas) > 5
     assert handler.events[-1] == "thread.run.completed"
     assert handler.events.index("thread.message.created") < handler.events.index("thread.message.delta")
     [message] = stream.get_final_messages()

@@ -19,6 +19,7 @@ import httpx2
 
 from .... import __version__
 from ..base import EngineError
+from .batching import batched
 from .options import ChatOptions
 
 Body = dict[str, Any]
@@ -59,8 +60,10 @@ class ChatBackend:
             await self._client.aclose()
             self._client = None
 
-    async def completion(self, body: Body, *, tools: bool) -> AsyncGenerator[Body]:
-        """The completion's chunks (``chat.completion.chunk`` dicts), streamed when the backend can.
+    async def completion(self, body: Body, *, tools: bool) -> AsyncGenerator[list[Body]]:
+        """The completion's chunks (``chat.completion.chunk`` dicts), streamed when the backend can,
+        in batches of what has arrived (see ``batching``); a non-streamed answer comes as one chunk
+        per batch, so it still reaches the client piece by piece.
 
         Raises ``EngineError`` for whatever goes wrong; retries, adapted, only when the backend
         refused the request before answering anything.
@@ -71,12 +74,12 @@ class ChatBackend:
             request = self._prepared(body, stream=stream)
             try:
                 if stream:
-                    async with contextlib.aclosing(self._streamed(request)) as chunks:
-                        async for chunk in chunks:
-                            yield chunk
+                    async with contextlib.aclosing(batched(self._streamed(request))) as batches:
+                        async for batch in batches:
+                            yield batch
                 else:
                     for chunk in replay_as_chunks(await self._single(request)):
-                        yield chunk
+                        yield [chunk]
                 return
             except _Rejected as rejection:
                 adapted = self._adapt(rejection, request, tools=tools)

@@ -5,6 +5,9 @@ model may chain as many rounds of tool calls as it needs. Streamed text becomes 
 streamed tool calls a ``tool_calls`` step and then ``requires_action``; the backend's usage becomes
 the step's usage; ``finish_reason: "length"`` ends the run ``incomplete``. Cancelling the run
 closes the HTTP request (the executor cancels the task or closes this generator).
+
+Chunks that arrive together become one item (``batching``): a backend faster than the run gives
+fewer, longer deltas instead of a growing backlog.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ..base import Engine, EngineItem, EngineSettings, Incomplete, RunContext, TextDelta, Usage
+from ..base import (
+    Engine,
+    EngineItem,
+    EngineSettings,
+    FunctionCallDelta,
+    Incomplete,
+    RunContext,
+    TextDelta,
+    Usage,
+)
 from .backend import ChatBackend
 from .options import ChatOptions
 from .request import build_request
@@ -41,57 +53,78 @@ class ChatEngine(Engine):
             yield Incomplete("max_completion_tokens")
             return
         body = build_request(ctx, self.options, remaining_tokens=remaining)
-        calls = ToolCallAssembler()
-        text = _LeadingSpace()
-        usage: Any = None
-        finish_reason: Any = None
-        chunks = self._backend.completion(body, tools="tools" in body)
-        async with contextlib.aclosing(chunks):
-            async for chunk in chunks:
-                if chunk.get("usage"):
-                    usage = chunk["usage"]
-                choice = _first_choice(chunk)
-                if choice is None:
-                    continue
-                delta = choice.get("delta")
-                if isinstance(delta, dict):
-                    content = delta.get("content") or delta.get("refusal")
-                    if isinstance(content, str) and content:
-                        piece = text.take(content)
-                        if piece:
-                            yield TextDelta(piece)
-                    fragments = delta.get("tool_calls")
-                    if isinstance(fragments, list):
-                        for fragment in fragments:
-                            for item in calls.add(fragment):
-                                yield item
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
-        for item in calls.finish():
+        answer = _Answer()
+        batches = self._backend.completion(body, tools="tools" in body)
+        async with contextlib.aclosing(batches):
+            async for batch in batches:
+                for item in answer.read(batch):
+                    yield item
+        for item in answer.finish():
             yield item
-        reported = _usage(usage)
-        if reported is not None:
-            yield reported
-        if finish_reason == "length":
-            yield Incomplete("max_completion_tokens")
 
 
 def create_engine(settings: EngineSettings) -> ChatEngine:
     return ChatEngine(ChatOptions.from_settings(settings))
 
 
-class _LeadingSpace:
-    """Drops the whitespace some models send before they write (or call tools), and only that."""
+class _Answer:
+    """The backend's chunks as engine items: a batch of chunks gives as few items as it can."""
 
     def __init__(self) -> None:
+        self.calls = ToolCallAssembler()
         self.started = False
+        self.usage: Any = None
+        self.finish_reason: Any = None
 
-    def take(self, text: str) -> str:
-        if self.started:
-            return text
-        text = text.lstrip()
-        self.started = bool(text)
-        return text
+    def read(self, chunks: list[dict[str, Any]]) -> list[EngineItem]:
+        items: list[EngineItem] = []
+        text: list[str] = []
+        for chunk in chunks:
+            if chunk.get("usage"):
+                self.usage = chunk["usage"]
+            choice = _first_choice(chunk)
+            if choice is None:
+                continue
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                content = delta.get("content") or delta.get("refusal")
+                if isinstance(content, str) and content:
+                    if not self.started:  # drop the blank lines some models send first
+                        content = content.lstrip()
+                        self.started = bool(content)
+                    if content:
+                        text.append(content)
+                fragments = delta.get("tool_calls")
+                if isinstance(fragments, list) and fragments:
+                    if text:
+                        items.append(TextDelta("".join(text)))
+                        text = []
+                    for fragment in fragments:
+                        for call_delta in self.calls.add(fragment):
+                            _append_merged(items, call_delta)
+            if choice.get("finish_reason"):
+                self.finish_reason = choice["finish_reason"]
+        if text:
+            items.append(TextDelta("".join(text)))
+        return items
+
+    def finish(self) -> list[EngineItem]:
+        items: list[EngineItem] = list(self.calls.finish())
+        reported = _usage(self.usage)
+        if reported is not None:
+            items.append(reported)
+        if self.finish_reason == "length":
+            items.append(Incomplete("max_completion_tokens"))
+        return items
+
+
+def _append_merged(items: list[EngineItem], delta: FunctionCallDelta) -> None:
+    """Add a call delta, folding more arguments into the previous delta of the same call."""
+    last = items[-1] if items else None
+    if delta.name is None and isinstance(last, FunctionCallDelta) and last.index == delta.index:
+        items[-1] = FunctionCallDelta(last.index, last.name, last.arguments + delta.arguments)
+    else:
+        items.append(delta)
 
 
 def _first_choice(chunk: dict[str, Any]) -> dict[str, Any] | None:
