@@ -165,11 +165,13 @@ def test_a_backend_that_is_not_running_fails_the_run_naming_its_url(caplog: pyte
     assert BACKEND_KEY not in caplog.text
 
 
-def test_user_info_and_query_in_the_base_url_never_show(backend: FakeBackend) -> None:
+def test_user_info_and_query_in_the_base_url_never_show(
+    backend: FakeBackend, caplog: pytest.LogCaptureFixture
+) -> None:
     backend.script(Reply(status=500, error={"error": {"message": "boom"}}))
     port = backend.base_url.split(":")[2].split("/")[0]
     url = f"http://user:hunter2@127.0.0.1:{port}/v1?api-key=query-secret"
-    with chat_server(url) as handle, sdk(handle) as client:
+    with caplog.at_level(logging.DEBUG), chat_server(url) as handle, sdk(handle) as client:
         thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
         run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant(client))
         assert run.status == "failed" and run.last_error is not None
@@ -177,6 +179,8 @@ def test_user_info_and_query_in_the_base_url_never_show(backend: FakeBackend) ->
         shown = _everything_about(client, thread.id, run.id)
         assert "hunter2" not in shown and "query-secret" not in shown
     assert backend.requests[0].path == "/v1/chat/completions"
+    assert backend.requests[0].headers["authorization"] == "Basic dXNlcjpodW50ZXIy"  # user:hunter2
+    assert "hunter2" not in caplog.text, "HTTP logs show the URL, so the password is sent as a header"
 
 
 def test_reprs_of_settings_hold_no_key() -> None:

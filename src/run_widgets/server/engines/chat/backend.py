@@ -140,6 +140,7 @@ class ChatBackend:
                 headers["Authorization"] = f"Bearer {self._options.api_key}"
             self._client = httpx2.AsyncClient(
                 headers=headers,
+                auth=self._options.basic_auth,
                 timeout=httpx2.Timeout(self._options.timeout, connect=self._options.connect_timeout),
             )
         return self._client

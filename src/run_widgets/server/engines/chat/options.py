@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .. import EngineUnavailable
 from ..base import EngineSettings
@@ -53,8 +53,18 @@ class ChatOptions:
 
     @cached_property
     def endpoint(self) -> str:
+        """Where completions are posted; user info moves to ``basic_auth`` (HTTP logs show URLs)."""
         parts = urlsplit(self.base_url)
-        return urlunsplit(parts._replace(path=parts.path + "/chat/completions", fragment=""))
+        netloc = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=netloc, path=parts.path + "/chat/completions", fragment=""))
+
+    @cached_property
+    def basic_auth(self) -> tuple[str, str] | None:
+        """``user:password@`` from the base URL, if any."""
+        parts = urlsplit(self.base_url)
+        if parts.username is None:
+            return None
+        return unquote(parts.username), unquote(parts.password or "")
 
     @cached_property
     def shown_url(self) -> str:
