@@ -179,3 +179,23 @@ def test_idempotent_stream_replays_the_same_events(http: httpx2.Client, assistan
     again = http.post(f"/threads/{thread_id}/runs", json=body, headers=headers).text
     assert first == again and first.endswith("event: done\ndata: [DONE]\n\n")
     assert len(http.get(f"/threads/{thread_id}/runs").json()["data"]) == 1
+
+
+def test_an_unexpected_failure_is_an_enveloped_500_that_says_not_to_retry() -> None:
+    from server_testing import http_client
+
+    from run_widgets.server import start
+
+    def break_inserts(core: object) -> None:
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("disk on fire")
+
+        core.store.insert = broken  # type: ignore[attr-defined]
+
+    with start() as server, http_client(server) as http:
+        server.call(break_inserts)
+        response = http.post("/assistants", json={"model": "m"})
+        assert response.status_code == 500 and response.headers["x-should-retry"] == "false"
+        error = response.json()["error"]
+        assert error["type"] == "server_error" and "disk on fire" not in error["message"]
+        assert http.get("/assistants").status_code == 200, "the server keeps serving"

@@ -8,7 +8,7 @@ import httpx2
 import pytest
 from server_testing import TOOLS, check_wire, http_client, new_thread, stream, wait_for_status
 
-from run_widgets.server import start
+from run_widgets.server import ServerHandle, start
 
 TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}
 
@@ -229,14 +229,14 @@ def test_deleting_a_thread_stops_its_run(http: httpx2.Client, assistant_id: str)
     assert http.get(f"/threads/{thread_id}/messages").status_code == 404
 
 
-def test_forty_concurrent_writers_lose_nothing(http: httpx2.Client, server: object) -> None:
+def test_forty_concurrent_writers_lose_nothing(http: httpx2.Client, server: ServerHandle) -> None:
     thread_id = new_thread(http)
     barrier = threading.Barrier(40)
     errors: list[BaseException] = []
 
     def add(i: int) -> None:
         try:
-            with http_client(server) as own:  # type: ignore[arg-type]
+            with http_client(server) as own:
                 barrier.wait()
                 response = own.post(
                     f"/threads/{thread_id}/messages", json={"role": "user", "content": f"note {i}"}
@@ -279,3 +279,37 @@ def test_before_and_after_cursors_page_both_ways(http: httpx2.Client, order: str
     assert [m["id"] for m in page["data"]] == ids[1:3]
     empty = http.get(f"/threads/{new_thread(http)}/messages").json()
     assert empty == {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
+
+
+def test_deleting_a_thread_ends_its_open_stream(
+    http: httpx2.Client, server: ServerHandle, assistant_id: str
+) -> None:
+    thread_id = new_thread(http, "/wait")
+    url = f"/threads/{thread_id}/runs"
+    lines = []
+    with (
+        http_client(server) as other,
+        http.stream("POST", url, json={"assistant_id": assistant_id, "stream": True}) as r,
+    ):
+        for line in r.iter_lines():
+            lines.append(line)
+            if line == "event: thread.run.in_progress":
+                assert other.delete(f"/threads/{thread_id}").status_code == 200
+    assert [line for line in lines if line][-2:] == ["event: done", "data: [DONE]"]
+
+
+def test_the_cache_evicts_without_losing_live_objects() -> None:
+    from run_widgets.models import Thread
+    from run_widgets.server.store import Store
+
+    store = Store(":memory:", cache_size=3)
+    threads = [Thread(id=f"thread_{i}", created_at=i) for i in range(6)]
+    store.insert(threads[0])
+    threads[0].metadata = {"changed": "in memory"}
+    store.touch(threads[0])
+    for thread in threads[1:]:
+        store.insert(thread)
+    assert store.get(Thread, "thread_0") is threads[0], "a touched object stays cached until saved"
+    assert all(store.get(Thread, f"thread_{i}") is not None for i in range(6))
+    store.flush()
+    assert store.get(Thread, "thread_0").metadata == {"changed": "in memory"}  # type: ignore[union-attr]

@@ -344,6 +344,8 @@ class Executor:
         if state.task is not None:
             state.stop = _Stop("cancelled")
             state.task.cancel()
+        state.cancelled.set()
+        state.log.append(DONE_FRAME)  # end any stream following the run
 
     # --- driving a segment -----------------------------------------------------------------------------
 

@@ -144,10 +144,16 @@ class Store:
         cache = self._cache
         cache[object_id] = entry
         cache.move_to_end(object_id)
-        if len(cache) > self._cache_size:
-            for old_id in list(cache)[: len(cache) - self._cache_size]:
+        excess = len(cache) - self._cache_size
+        if excess > 0:  # evict the least recently used, never an object changed only in memory
+            evict = []
+            for old_id in cache:
                 if old_id not in self._live:
-                    del cache[old_id]
+                    evict.append(old_id)
+                    if len(evict) == excess:
+                        break
+            for old_id in evict:
+                del cache[old_id]
 
     def _forget(self, ids: Sequence[str]) -> None:
         for object_id in ids:
