@@ -132,7 +132,7 @@ def _first_choice(chunk: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(choices, list):
         return None
     for choice in choices:
-        if isinstance(choice, dict) and choice.get("index", 0) == 0:
+        if isinstance(choice, dict) and choice.get("index") in (0, None):
             return choice
     return None
 
