@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from ._base import WireModel
 
@@ -21,6 +21,24 @@ def type_tag(known: frozenset[str], key: str = "type") -> Any:
         return tag if tag in known else "unknown"
 
     return Discriminator(pick)
+
+
+def unknown_only(known: frozenset[str], key: str = "type") -> Any:
+    """Metadata for the catch-all variant after a tagged union: it refuses the known tags.
+
+    ``Annotated[A | B, Discriminator("type")] | Annotated[Unknown, unknown_only({...})]`` with
+    ``union_mode="left_to_right"`` picks a known variant by its tag inside pydantic-core (no Python
+    call per object, which matters for the millions of deltas a stream carries), sends unknown tags
+    to the catch-all, and still fails on a known variant that does not match its schema.
+    """
+
+    def refuse_known(value: Any) -> Any:
+        tag = getattr(value, key, None)
+        if tag in known:
+            raise ValueError(f"this {tag!r} object does not match the {tag!r} schema")
+        return value
+
+    return AfterValidator(refuse_known)
 
 
 class Usage(WireModel):
@@ -101,7 +119,8 @@ class ToolChoiceObject(WireModel):
     function: ToolChoiceFunction | None = None
 
 
-ToolChoice = Literal["none", "auto", "required"] | ToolChoiceObject
+ToolChoice = Literal["none", "auto", "required"] | ToolChoiceObject | str
+"""``none``/``auto``/``required``, an object forcing a tool, or (read tolerantly) a newer string."""
 
 
 class ResponseFormatText(WireModel):
@@ -136,7 +155,8 @@ ResponseFormatObject = Annotated[
     type_tag(frozenset({"text", "json_object", "json_schema"})),
 ]
 
-ResponseFormat = Literal["auto"] | ResponseFormatObject
+ResponseFormat = Literal["auto"] | ResponseFormatObject | str
+"""``auto``, a format object, or (read tolerantly) a newer string."""
 
 
 class TruncationStrategy(WireModel):

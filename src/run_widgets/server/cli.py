@@ -33,6 +33,7 @@ def serve(args: argparse.Namespace) -> int:
         chat_base_url=args.chat_base_url,
         chat_model=args.chat_model,
         chat_api_key=args.chat_api_key,
+        chat_options=dict(args.chat_option or ()),
         cors_origins=tuple(args.cors_origin or ()),
         allowed_hosts=tuple(args.allow_host or ()),
     )
