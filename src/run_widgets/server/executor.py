@@ -444,7 +444,7 @@ class Executor:
         messages = tuple(self._store.all(Message, thread_id=run.thread_id))
         steps = tuple(s.model_copy(deep=True) for s in self._store.all(RunStep, run_id=run.id))
         state.prompt_tokens = (
-            count_tokens(run.instructions)
+            count_tokens(run.instructions or "")
             + sum(count_tokens(m.text) for m in messages)
             + sum(_step_io_tokens(s) for s in steps)
         )
