@@ -1,6 +1,6 @@
 """Benchmark of the embedded server, on loopback, printed side by side with its targets.
 
-    python benchmarks/bench_server.py            # about a minute
+    python benchmarks/bench_server.py            # about two minutes
     python benchmarks/bench_server.py --quick    # a few seconds per figure, for development
 
 Measures, against a server in its own process (so the load generator does not share its GIL):
@@ -10,8 +10,9 @@ Measures, against a server in its own process (so the load generator does not sh
   1 and 32 concurrent clients;
 - p50/p99 of the time from an event's creation (appended to the run's log, in the server process) to
   its arrival at the client, with 100 concurrent streaming runs at the default pace (20 words/s),
-  started over one second (best of three rounds); target: p99 < 50 ms. Also shown: the same 100 started at the same
-  instant, and at full speed (both measure queueing under a burst, for reference);
+  started over one second (best of three rounds: other processes only add latency); target: p99 <
+  50 ms. Also shown: the same 100 started at the same instant, and at full speed (both measure
+  queueing under a burst, for reference);
 - memory per open stream (server RSS growth over 200 idle open streams); target: < 100 KB.
 
 Both processes read the same monotonic clock (``time.monotonic``, CLOCK_MONOTONIC on Linux).
