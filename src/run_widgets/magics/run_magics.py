@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.utils.text import DollarFormatter
-from traitlets import Bool, Enum, Float, Int, Unicode, observe, validate
+from traitlets import Bool, Dict, Enum, Float, Int, Unicode, observe, validate
 
 from ..session import SessionError, default_session, default_settings, wait_for
 from ..session.settings import HIDDEN
@@ -44,6 +44,7 @@ _SETTINGS = (
     "engine",
     "chat_base_url",
     "chat_model",
+    "chat_options",
     "words_per_second",
     "seed",
     "requires_action_timeout",
@@ -98,6 +99,11 @@ class RunMagics(Magics):
     )
     chat_api_key = Unicode(
         None, allow_none=True, help="For engine 'chat': the backend's key. Never shown or kept here."
+    ).tag(config=True)
+    chat_options = Dict(
+        None,
+        allow_none=True,
+        help="For engine 'chat': more options for the backend (docs/chat-engine.md), e.g. {'timeout': 600}.",
     ).tag(config=True)
     words_per_second = Float(
         20.0, help="How fast the embedded scripted assistant streams its replies (0: full speed)."

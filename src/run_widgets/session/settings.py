@@ -64,7 +64,7 @@ class Settings:
     ``assistant`` (the default assistant id; the embedded server has its own).
     Runs: ``mode`` (``"stream"`` or ``"poll"``), ``wait``, ``auto_tools``, ``poll_interval``.
     The embedded server: ``engine``, ``chat_base_url``, ``chat_model``, ``chat_api_key``,
-    ``words_per_second``, ``seed``, ``requires_action_timeout``.
+    ``chat_options``, ``words_per_second``, ``seed``, ``requires_action_timeout``.
     """
 
     base_url: str | None = None
@@ -79,6 +79,7 @@ class Settings:
     chat_base_url: str | None = None
     chat_model: str | None = None
     chat_api_key: Secret | None = field(default=None, repr=False)
+    chat_options: dict[str, Any] | None = None
     words_per_second: float = 20.0
     seed: int | None = None
     requires_action_timeout: float = 600.0
@@ -102,6 +103,7 @@ class Settings:
             "chat_base_url": self.chat_base_url,
             "chat_model": self.chat_model,
             "chat_api_key": self.chat_api_key.get() if self.chat_api_key else None,
+            "chat_options": dict(self.chat_options) if self.chat_options else None,
             "words_per_second": self.words_per_second,
             "seed": self.seed,
             "requires_action_timeout": self.requires_action_timeout,
