@@ -178,3 +178,21 @@ def test_ctrl_c_while_waiting_cancels_the_run(session: Session) -> None:
     assert card is not None
     card.wait(timeout=30)
     assert card.current_run.status == "cancelled"
+
+
+def test_an_unreachable_client_of_your_own(wire: Wire) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    session = Session(client=AsyncClient(base_url=url, api_key="k" * 20, max_retries=0), assistant="asst_1")
+    try:
+        with pytest.raises(SessionError) as caught:
+            session.run_stream("hi")
+        assert str(caught.value) == (
+            f"Cannot reach {url}: is the server running? "
+            "Check the client given to run_widgets.use_client(), or give None to stop using it."
+        )
+    finally:
+        session.close()

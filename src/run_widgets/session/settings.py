@@ -116,7 +116,8 @@ class Target:
 
     url: str | None
     source: str
-    """``"option"``, ``"config"``, an environment variable's name, or ``"embedded"``."""
+    """``"option"``, ``"config"``, an environment variable's name, ``"client"`` (one given to the
+    session), or ``"embedded"``."""
 
     @property
     def embedded(self) -> bool:
@@ -130,6 +131,8 @@ class Target:
             return "Check %config RunMagics.base_url (set it to 'embedded' to use the embedded server)."
         if self.source in BASE_URL_ENV:
             return f"Unset {self.source} to use the embedded server."
+        if self.source == "client":
+            return "Check the client given to run_widgets.use_client(), or give None to stop using it."
         return "The embedded server has stopped; run_widgets.default_session().close() starts a new one on next use."
 
 
