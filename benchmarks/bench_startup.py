@@ -47,11 +47,17 @@ CHILD = textwrap.dedent(
     from IPython.core.interactiveshell import InteractiveShell
 
     first_update = threading.Event()
-    stamp = {}
+    stamp = {"cell": 0.0}
 
     class RecordingComm(DummyComm):
+        # notes the first message (after its opening) of a card made by the current cell
+
+        def __init__(self, *args, **kwargs):
+            self.born = time.perf_counter()
+            super().__init__(*args, **kwargs)
+
         def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
-            if msg_type == "comm_msg" and not first_update.is_set():
+            if msg_type == "comm_msg" and self.born >= stamp["cell"] and not first_update.is_set():
                 stamp["t"] = time.perf_counter()
                 first_update.set()
 
@@ -66,7 +72,7 @@ CHILD = textwrap.dedent(
 
     def cell_to_first_update(text):
         first_update.clear()
-        start = time.perf_counter()
+        start = stamp["cell"] = time.perf_counter()
         result = ip.run_cell(text, silent=True)
         if result.error_in_exec is not None:
             raise SystemExit(f"the cell failed: {result.error_in_exec}")
