@@ -1,0 +1,135 @@
+// Markdown for untrusted model text: marked with raw HTML turned into text, then DOMPurify with a
+// small allow-list, then our own pass over the DOM: links only http(s) (new tab, no opener, no
+// referrer), remote images replaced by a "load image" button, nothing else from the outside world.
+
+import DOMPurify from "dompurify";
+import { Marked } from "marked";
+
+const escapeHtml = (text: string): string =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    // Raw HTML in the markdown is shown as the text it is, never parsed as HTML.
+    html({ text }) {
+      return escapeHtml(text);
+    },
+  },
+});
+
+const ALLOWED_TAGS = [
+  "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
+  "input", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+];
+const ALLOWED_ATTR = ["href", "title", "alt", "src", "align", "start", "type", "checked", "disabled", "class"];
+
+const purify = DOMPurify(window);
+purify.addHook("uponSanitizeAttribute", (node, data) => {
+  // Only code blocks keep a class, and only marked's `language-*` one.
+  if (data.attrName === "class") {
+    data.keepAttr = node.nodeName === "CODE" && /^language-[\w+#.-]{1,40}$/.test(data.attrValue);
+  }
+  if (data.attrName === "type" || data.attrName === "checked" || data.attrName === "disabled") {
+    data.keepAttr = node.nodeName === "INPUT";
+  }
+});
+
+const HTTP_URL = /^https?:\/\//i;
+const DATA_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,[A-Za-z0-9+/=\s]+$/i;
+
+export function isHttpUrl(url: string): boolean {
+  if (!HTTP_URL.test(url)) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+export function isDataImage(url: string): boolean {
+  return DATA_IMAGE.test(url);
+}
+
+/** Markdown text → a sanitized fragment, ready to be put in the page. */
+export function renderMarkdown(text: string): DocumentFragment {
+  const html = marked.parse(text) as string;
+  const fragment = purify.sanitize(html, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    RETURN_DOM_FRAGMENT: true,
+  });
+  for (const link of Array.from(fragment.querySelectorAll("a"))) fixLink(link);
+  for (const img of Array.from(fragment.querySelectorAll("img"))) fixImage(img);
+  for (const box of Array.from(fragment.querySelectorAll("input"))) {
+    if (box.type !== "checkbox") box.remove();
+    else box.disabled = true;
+  }
+  return fragment;
+}
+
+function fixLink(link: HTMLAnchorElement): void {
+  const href = link.getAttribute("href") ?? "";
+  if (!isHttpUrl(href)) {
+    // Not http(s): keep the words, drop the link.
+    const span = document.createElement("span");
+    span.className = "rw-dead-link";
+    span.title = "link removed: only http(s) links are allowed";
+    span.append(...Array.from(link.childNodes));
+    link.replaceWith(span);
+    return;
+  }
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  link.referrerPolicy = "no-referrer";
+  if (!link.title) link.title = href;
+}
+
+function fixImage(img: HTMLImageElement): void {
+  const src = img.getAttribute("src") ?? "";
+  const alt = img.getAttribute("alt") ?? "";
+  if (isDataImage(src)) return; // inline data: nothing leaves the page
+  img.replaceWith(isHttpUrl(src) ? remoteImageButton(src, alt) : imageNote(alt));
+}
+
+/** A button standing in for a remote image; the image loads only when it is clicked. */
+export function remoteImageButton(src: string, alt: string): HTMLElement {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "rw-remote-img";
+  button.dataset.src = src;
+  if (alt) button.dataset.alt = alt;
+  let host = src;
+  try {
+    host = new URL(src).host;
+  } catch {
+    // keep the raw text
+  }
+  button.textContent = `Load image${alt ? ` “${alt}”` : ""} from ${host}`;
+  button.title = src;
+  return button;
+}
+
+function imageNote(alt: string): HTMLElement {
+  const span = document.createElement("span");
+  span.className = "rw-img-note";
+  span.textContent = `[image${alt ? `: ${alt}` : ""}]`;
+  return span;
+}
+
+/** Swap a clicked "load image" button for the image it stands for. */
+export function loadRemoteImage(button: HTMLElement): void {
+  const src = button.dataset.src ?? "";
+  if (!isHttpUrl(src)) return;
+  const img = document.createElement("img");
+  img.className = "rw-loaded-img";
+  img.referrerPolicy = "no-referrer";
+  img.alt = button.dataset.alt ?? "";
+  img.src = src;
+  button.replaceWith(img);
+}
