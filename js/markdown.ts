@@ -20,13 +20,22 @@ const marked = new Marked({
   },
 });
 
+// `div` only for the root the tree is sanitized in (raw HTML in the markdown is escaped to text).
 const ALLOWED_TAGS = [
-  "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
+  "a", "div", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
   "input", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 ];
 const ALLOWED_ATTR = ["href", "title", "alt", "src", "align", "start", "type", "checked", "disabled", "class"];
 
 const purify = DOMPurify(window);
+// Parsed once (sanitize() would parse a config object on every call).
+purify.setConfig({
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  IN_PLACE: true,
+});
 purify.addHook("uponSanitizeAttribute", (node, data) => {
   // Only code blocks keep a class, and only marked's `language-*` one.
   if (data.attrName === "class") {
@@ -54,23 +63,60 @@ export function isDataImage(url: string): boolean {
   return DATA_IMAGE.test(url);
 }
 
-/** Markdown text → a sanitized fragment, ready to be put in the page. */
-export function renderMarkdown(text: string): DocumentFragment {
-  const html = marked.parse(text) as string;
-  const fragment = purify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    RETURN_DOM_FRAGMENT: true,
-  });
-  for (const link of Array.from(fragment.querySelectorAll("a"))) fixLink(link);
-  for (const img of Array.from(fragment.querySelectorAll("img"))) fixImage(img);
-  for (const box of Array.from(fragment.querySelectorAll("input"))) {
+// Parsing happens in a <template>: its document is inert (no scripts, no image loads), and DOMPurify
+// cleans the tree there, in place. Nothing is serialized and parsed again after sanitizing.
+const template = document.createElement("template");
+
+function sanitizeHtml(html: string): DocumentFragment {
+  template.innerHTML = `<div>${html}</div>`;
+  const root = template.content.firstElementChild as HTMLElement;
+  purify.sanitize(root);
+  for (const link of Array.from(root.querySelectorAll("a"))) fixLink(link);
+  for (const img of Array.from(root.querySelectorAll("img"))) fixImage(img);
+  for (const box of Array.from(root.querySelectorAll("input"))) {
     if (box.type !== "checkbox") box.remove();
     else box.disabled = true;
   }
+  const fragment = document.createDocumentFragment();
+  fragment.append(...Array.from(root.childNodes));
+  template.innerHTML = "";
   return fragment;
+}
+
+/** Markdown text → a sanitized fragment, ready to be put in the page. */
+export function renderMarkdown(text: string): DocumentFragment {
+  return sanitizeHtml(marked.parse(text) as string);
+}
+
+/**
+ * Markdown shown in one element and updated as its text grows. The whole text is lexed each time
+ * (so every block sees its context), but only the top-level blocks whose source changed are parsed,
+ * sanitized and replaced: while a message streams, that is its last paragraph.
+ */
+export class MarkdownView {
+  private blocks: { raw: string; nodes: ChildNode[] }[] = [];
+  private links = "";
+
+  constructor(private readonly el: HTMLElement) {}
+
+  update(text: string): void {
+    const tokens = marked.lexer(text);
+    const links = JSON.stringify(tokens.links ?? {});
+    // A link definition changes how earlier blocks render: redo everything.
+    const keepable = links === this.links ? this.blocks.length : 0;
+    this.links = links;
+    let keep = 0;
+    while (keep < keepable && keep < tokens.length && this.blocks[keep].raw === tokens[keep].raw) keep++;
+    for (let i = keep; i < this.blocks.length; i++) for (const node of this.blocks[i].nodes) node.remove();
+    const blocks = this.blocks.slice(0, keep);
+    for (let i = keep; i < tokens.length; i++) {
+      const list = Object.assign([tokens[i]], { links: tokens.links });
+      const fragment = sanitizeHtml(marked.parser(list) as string);
+      blocks.push({ raw: tokens[i].raw, nodes: Array.from(fragment.childNodes) });
+      this.el.append(fragment);
+    }
+    this.blocks = blocks;
+  }
 }
 
 function fixLink(link: HTMLAnchorElement): void {

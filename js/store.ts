@@ -149,17 +149,22 @@ export class CardStore {
       return;
     }
     let steps = data.steps;
-    if (patch.steps?.length || patch.order) {
+    if (patch.order) {
       const byId = new Map(steps.map((s) => [s.id, s]));
       for (const step of patch.steps ?? []) byId.set(step.id, step);
-      if (patch.order) {
-        steps = patch.order.map((id) => byId.get(id)).filter((s): s is StepView => s !== undefined);
-      } else {
-        const known = new Set(steps.map((s) => s.id));
-        steps = steps.map((s) => byId.get(s.id) ?? s);
-        const added = (patch.steps ?? []).filter((s) => !known.has(s.id));
-        if (added.length) steps = [...steps, ...added];
+      steps = patch.order.map((id) => byId.get(id)).filter((s): s is StepView => s !== undefined);
+    } else if (patch.steps?.length) {
+      // The common case (a delta): replace a step or two in place, by index.
+      const index = this.indexOf(steps);
+      const next = steps.slice();
+      for (const step of patch.steps) {
+        const at = index.get(step.id);
+        if (at === undefined) next.push(step);
+        else next[at] = step;
       }
+      // Same ids in the same places: the index still holds for the new array.
+      if (next.length === steps.length) this.index.steps = next;
+      steps = next;
     }
     this.setData({
       ...data,
@@ -167,6 +172,26 @@ export class CardStore {
       run: patch.run !== undefined ? patch.run : data.run,
       steps,
     });
+  }
+
+  /** Step id → position, kept while the order stays the same. */
+  private index: { steps: readonly StepView[] | null; ids: string[]; at: Map<string, number> } = {
+    steps: null,
+    ids: [],
+    at: new Map(),
+  };
+
+  private indexOf(steps: readonly StepView[]): Map<string, number> {
+    const cache = this.index;
+    if (cache.steps === steps) return cache.at;
+    let same = cache.ids.length === steps.length;
+    for (let i = 0; same && i < steps.length; i++) same = cache.ids[i] === steps[i].id;
+    if (!same) {
+      cache.ids = steps.map((s) => s.id);
+      cache.at = new Map(cache.ids.map((id, i) => [id, i]));
+    }
+    cache.steps = steps;
+    return cache.at;
   }
 
   /** The answer to `resync`: the whole state at `seq`. */

@@ -16,29 +16,38 @@ export function runIsActive(run: RunView | null): boolean {
   return run !== null && ACTIVE_RUN_STATUSES.has(run.status);
 }
 
-/** Where the axis starts and how long it is, for this run at time `now` (unix seconds). */
+/**
+ * Where the axis starts and how long it is, for this run at time `now` (unix seconds). Steps come in
+ * creation order, so the first and last steps bound them; only a run with no end of its own needs a
+ * look at every step.
+ */
 export function axisFor(run: RunView | null, steps: readonly StepView[], now: number): Axis {
   let start = run?.created_at ?? null;
-  for (const step of steps) {
-    if (typeof step.created_at === "number" && (start === null || step.created_at < start)) start = step.created_at;
-  }
+  const first = steps.length ? steps[0].created_at : null;
+  if (typeof first === "number" && (start === null || first < start)) start = first;
   if (start === null) return { start: null, span: 1 };
-  let end = run && !runIsActive(run) ? runEnd(run) : null;
-  if (end === null) end = run && runIsActive(run) ? now : start;
-  for (const step of steps) {
-    const e = stepEnd(step) ?? step.created_at;
-    if (typeof e === "number" && e > end) end = e;
+  const active = runIsActive(run);
+  let end = active ? now : run ? runEnd(run) : null;
+  if (end === null) {
+    end = start;
+    for (const step of steps) end = Math.max(end, stepEnd(step) ?? step.created_at ?? end);
+  } else if (steps.length) {
+    const last = steps[steps.length - 1];
+    end = Math.max(end, stepEnd(last) ?? last.created_at ?? end);
   }
   return { start, span: Math.max(1, end - start) };
 }
 
-/** When a step stopped, or the time to draw it up to while it runs (null: not drawable). */
-export function stepDrawEnd(step: StepView, run: RunView | null, now: number): number | null {
-  const end = stepEnd(step);
-  if (end !== null) return end;
-  if (typeof step.created_at !== "number") return null;
-  if (runIsActive(run)) return Math.max(step.created_at, now);
-  // The run stopped and left this step open: draw it up to the run's end.
-  const stopped = run ? runEnd(run) : null;
-  return stopped !== null ? Math.max(step.created_at, stopped) : step.created_at;
+/** The latest timestamp in the state: "now" for a saved card. */
+export function lastKnownTime(run: RunView | null, steps: readonly StepView[]): number {
+  let latest = 0;
+  const see = (t: number | null | undefined): void => {
+    if (typeof t === "number" && t > latest) latest = t;
+  };
+  if (run) for (const t of [run.created_at, run.started_at, run.completed_at, run.failed_at, run.cancelled_at]) see(t);
+  for (const step of steps) {
+    see(step.created_at);
+    see(stepEnd(step));
+  }
+  return latest;
 }

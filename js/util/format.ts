@@ -24,9 +24,19 @@ export function formatCount(n: number | null | undefined): string {
   return typeof n === "number" && Number.isFinite(n) ? numberFormat.format(n) : "–";
 }
 
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+const timeCache = new Map<number, string>();
+
 export function formatTime(unix: number | null | undefined): string {
-  if (typeof unix !== "number") return "";
-  return new Date(unix * 1000).toLocaleString();
+  if (typeof unix !== "number" || !Number.isFinite(unix)) return "";
+  let text = timeCache.get(unix);
+  if (text === undefined) {
+    if (timeCache.size > 2000) timeCache.clear();
+    text = timeFormat.format(unix * 1000);
+    timeCache.set(unix, text);
+  }
+  return text;
 }
 
 /** The visible part of a long id, e.g. `run_abc…xyz9`, keeping the prefix readable. */

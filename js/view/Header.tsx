@@ -3,25 +3,31 @@
 
 import { Fragment } from "preact";
 import type { Actions } from "../actions";
-import { CANCELLABLE_RUN_STATUSES, type RunView, runEnd, type StepView, stepEnd, type Usage } from "../protocol";
-import type { CardData, CardUi } from "../store";
+import { CANCELLABLE_RUN_STATUSES, type RunView, runEnd, type Usage } from "../protocol";
+import type { CardUi } from "../store";
 import { runIsActive } from "../timeline";
 import { formatClock, formatCount, formatDuration, formatTime, shortId } from "../util/format";
 import { StatusBadge } from "./Badges";
 import { CopyButton } from "./CopyButton";
 import { useFlash } from "./hooks";
+import { memo } from "./memo";
 
 interface Props {
   run: RunView;
-  data: CardData;
-  ui: CardUi;
+  following: boolean;
+  readonly: boolean;
+  cancel: CardUi["cancel"];
+  /** When the last step ended: the run's end when its own timestamps do not say. */
+  lastStepEnd: number | null;
   actions: Actions;
+  /** Unix seconds while the run is active (0 otherwise, so a finished header never re-renders). */
   now: number;
 }
 
-export function Header({ run, data, ui, actions, now }: Props) {
+/** Memoised: patches that only touch steps leave the header alone. */
+export const Header = memo(function Header({ run, following, readonly, cancel, lastStepEnd, actions, now }: Props) {
   const active = runIsActive(run);
-  const cancellable = CANCELLABLE_RUN_STATUSES.has(run.status) && !data.readonly;
+  const cancellable = CANCELLABLE_RUN_STATUSES.has(run.status) && !readonly;
   return (
     <header class="rw-head">
       <div class="rw-head-main">
@@ -31,22 +37,22 @@ export function Header({ run, data, ui, actions, now }: Props) {
           <IdChip id={run.id} what="run id" actions={actions} full />
         </div>
         <div class="rw-head-side">
-          {active && data.following ? (
+          {active && following && !readonly ? (
             <span class="rw-live" title="The kernel is following this run">
               live
             </span>
           ) : null}
-          <Timing run={run} steps={data.steps} now={now} />
+          <Timing run={run} lastStepEnd={lastStepEnd} now={now} readonly={readonly} />
           {cancellable ? (
             <button
               type="button"
               class="rw-btn rw-btn-danger"
               data-testid="cancel"
-              disabled={ui.cancel.busy}
+              disabled={cancel.busy}
               onClick={() => void actions.cancel()}
             >
               <span class="rw-i rw-i-stop" aria-hidden="true" />
-              <span>{ui.cancel.busy ? "Cancelling…" : "Cancel"}</span>
+              <span>{cancel.busy ? "Cancelling…" : "Cancel"}</span>
             </button>
           ) : null}
           <CopyButton label="Copy the run as JSON" text="JSON" testid="copy-run-json" copy={() => actions.copyJson()} />
@@ -69,23 +75,23 @@ export function Header({ run, data, ui, actions, now }: Props) {
         ) : null}
         <UsageView usage={run.usage} />
         {run.status === "requires_action" && typeof run.expires_at === "number" ? (
-          <Countdown expiresAt={run.expires_at} now={now} />
+          <Countdown expiresAt={run.expires_at} now={now} readonly={readonly} />
         ) : null}
-        {data.readonly ? (
+        {readonly ? (
           <span class="rw-chip" title="This card was saved; it is not connected to a kernel">
             saved view
           </span>
         ) : null}
       </div>
-      {ui.cancel.error ? (
+      {cancel.error ? (
         <div class="rw-inline-error" role="alert">
-          Could not cancel: {ui.cancel.error}
+          Could not cancel: {cancel.error}
         </div>
       ) : null}
       <RunMore run={run} />
     </header>
   );
-}
+});
 
 function IdChip({ id, what, actions, full }: { id: string; what: string; actions: Actions; full?: boolean }) {
   return (
@@ -120,9 +126,17 @@ function ExportButton({ actions }: { actions: Actions }) {
 }
 
 /** Elapsed time while the run is active, its duration once it stopped. */
-function Timing({ run, steps, now }: { run: RunView; steps: readonly StepView[]; now: number }) {
+function Timing({ run, lastStepEnd, now, readonly }: { run: RunView; lastStepEnd: number | null; now: number; readonly: boolean }) {
   const since = run.started_at ?? run.created_at;
   if (typeof since !== "number") return null;
+  if (runIsActive(run) && readonly) {
+    return (
+      <span class="rw-timing" data-testid="started" title="Started">
+        <span class="rw-i rw-i-clock" aria-hidden="true" />
+        started {formatTime(since)}
+      </span>
+    );
+  }
   if (runIsActive(run)) {
     const queued = run.status === "queued";
     return (
@@ -133,10 +147,7 @@ function Timing({ run, steps, now }: { run: RunView; steps: readonly StepView[];
       </span>
     );
   }
-  let end = runEnd(run) ?? (run.status === "expired" ? (run.expires_at ?? null) : null);
-  if (end === null) {
-    for (const step of steps) end = Math.max(end ?? 0, stepEnd(step) ?? 0) || null;
-  }
+  const end = runEnd(run) ?? (run.status === "expired" ? (run.expires_at ?? null) : null) ?? lastStepEnd;
   if (end === null) return null;
   return (
     <span class="rw-timing" data-testid="duration" title={`Duration (${formatTime(since)} → ${formatTime(end)})`}>
@@ -160,7 +171,15 @@ function UsageView({ usage }: { usage: Usage | null | undefined }) {
   );
 }
 
-function Countdown({ expiresAt, now }: { expiresAt: number; now: number }) {
+function Countdown({ expiresAt, now, readonly }: { expiresAt: number; now: number; readonly: boolean }) {
+  if (readonly) {
+    return (
+      <span class="rw-countdown" data-testid="countdown">
+        <span class="rw-i rw-i-hourglass" aria-hidden="true" />
+        expires {formatTime(expiresAt)}
+      </span>
+    );
+  }
   const left = expiresAt - now;
   return (
     <span class={`rw-countdown${left < 60 ? " rw-urgent" : ""}`} data-testid="countdown" title="The run expires unless tool outputs are submitted before then">

@@ -1,15 +1,22 @@
-// The steps, in order, keyed by id, on a shared time axis. Rows are memoised: the store replaces only
-// the steps that changed, so a patch re-renders one row, not a thousand. Details mount on expand.
+// The steps, in order, keyed by id, on a shared time axis.
+//
+// Built for long runs: rows are grouped in blocks of BLOCK steps, and both blocks and rows are
+// memoised. The store replaces only the steps that changed, so a patch re-renders one block and one
+// row in it, not a thousand. Collapsed rows are a handful of elements; details mount on expand.
+// One click listener on the list serves every row.
 
+import { Component } from "preact";
+import { useRef } from "preact/hooks";
 import type { Actions } from "../actions";
-import { type RunView, type StepView, stepEnd } from "../protocol";
-import { statusKey, stepTypeLook } from "../status";
+import { type RunView, runEnd, type StepView, stepEnd } from "../protocol";
+import { statusKey, statusLook, stepTypeLook } from "../status";
 import type { CardData, CardUi, DetailEntry } from "../store";
-import { axisFor, runIsActive, stepDrawEnd } from "../timeline";
+import { axisFor, runIsActive } from "../timeline";
 import { formatDuration } from "../util/format";
-import { StepStatus } from "./Badges";
-import { memo } from "./memo";
+import { memo, shallowEqual } from "./memo";
 import { StepBody } from "./StepBody";
+
+const BLOCK = 50;
 
 interface Props {
   run: RunView;
@@ -20,24 +27,47 @@ interface Props {
   uid: string;
 }
 
-/** Steps open by default: the latest message (so streaming text shows) and the failing step. */
-function defaultOpen(steps: readonly StepView[], run: RunView): Set<string> {
-  const open = new Set<string>();
+/** The steps open by default: the latest message (so streaming text shows) and the failing step. */
+function defaultOpen(steps: readonly StepView[], run: RunView): string {
+  let message = "";
   for (let i = steps.length - 1; i >= 0; i--) {
     if (steps[i].type === "message_creation") {
-      open.add(steps[i].id);
+      message = steps[i].id;
       break;
     }
   }
-  if (run.failed_step_id) open.add(run.failed_step_id);
-  return open;
+  return `${message}\n${run.failed_step_id ?? ""}`;
+}
+
+/** Slices of `steps`, reusing last render's slice arrays when their contents did not change. */
+function useBlocks(steps: readonly StepView[]): (readonly StepView[])[] {
+  const previous = useRef<(readonly StepView[])[]>([]);
+  const blocks: (readonly StepView[])[] = [];
+  for (let start = 0, b = 0; start < steps.length; start += BLOCK, b++) {
+    const end = Math.min(start + BLOCK, steps.length);
+    const old = previous.current[b];
+    let same = old !== undefined && old.length === end - start;
+    for (let i = start; same && i < end; i++) same = old[i - start] === steps[i];
+    blocks.push(same ? old : steps.slice(start, end));
+  }
+  previous.current = blocks;
+  return blocks;
 }
 
 export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const { steps } = data;
   const axis = axisFor(run, steps, now);
+  const blocks = useBlocks(steps);
+  const active = runIsActive(run);
+  const stoppedAt = active ? null : (runEnd(run) ?? null);
+  const pending = run.status === "requires_action" ? (run.required_action ?? []).map((c) => c.id).join("\n") : "";
   const opened = defaultOpen(steps, run);
-  const pendingIds = new Set(run.status === "requires_action" ? (run.required_action ?? []).map((c) => c.id) : []);
+  const onClick = (event: MouseEvent): void => {
+    const head = (event.target as HTMLElement).closest?.(".rw-step-head");
+    const row = head?.parentElement;
+    if (!head || !row?.dataset.stepId || !(event.currentTarget as HTMLElement).contains(head)) return;
+    actions.setOpen(row.dataset.stepId, head.getAttribute("aria-expanded") !== "true");
+  };
   return (
     <div class={`rw-steps-wrap${steps.length > 40 ? " rw-steps-many" : ""}`}>
       <div class="rw-steps-head">
@@ -53,37 +83,81 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
       </div>
       {steps.length === 0 ? (
         <div class="rw-empty" data-testid="no-steps">
-          {runIsActive(run) ? "Waiting for the first step…" : "No steps."}
+          {active ? "Waiting for the first step…" : "No steps."}
         </div>
       ) : (
-        <ol
-          class="rw-steps"
-          style={{ "--rw-span": String(axis.span) }}
-          data-testid="steps"
-        >
-          {steps.map((step) => {
-            const open = ui.expanded.get(step.id) ?? opened.has(step.id);
-            return (
-              <StepRow
-                key={step.id}
-                step={step}
-                open={open}
-                start={axis.start}
-                end={stepDrawEnd(step, run, now)}
-                detail={open ? ui.details.get(step.id) : undefined}
-                pending={open && step.tool_calls?.some((c) => pendingIds.has(c.id)) === true}
-                readonly={data.readonly}
-                textCap={data.caps.text}
-                actions={actions}
-                uid={uid}
-              />
-            );
-          })}
+        <ol class="rw-steps" style={{ "--rw-span": String(axis.span) }} data-testid="steps" onClick={onClick}>
+          {blocks.map((block, b) => (
+            <StepBlock
+              key={b}
+              steps={block}
+              expanded={ui.expanded}
+              details={ui.details}
+              opened={opened}
+              pending={pending}
+              start={axis.start}
+              // Only blocks with a step still running need the clock.
+              now={active && block.some((s) => stepEnd(s) === null) ? now : 0}
+              stoppedAt={stoppedAt}
+              readonly={data.readonly}
+              textCap={data.caps.text}
+              actions={actions}
+              uid={uid}
+            />
+          ))}
         </ol>
       )}
     </div>
   );
 }
+
+interface BlockProps {
+  steps: readonly StepView[];
+  expanded: CardUi["expanded"];
+  details: CardUi["details"];
+  opened: string;
+  pending: string;
+  start: number | null;
+  now: number;
+  stoppedAt: number | null;
+  readonly: boolean;
+  textCap: number;
+  actions: Actions;
+  uid: string;
+}
+
+const StepBlock = memo(function StepBlock(props: BlockProps) {
+  const { steps, expanded, details, opened, pending, start, now, stoppedAt } = props;
+  const defaults = opened.split("\n");
+  const pendingIds = pending ? pending.split("\n") : [];
+  return (
+    <>
+      {steps.map((step) => {
+        const open = expanded.get(step.id) ?? defaults.includes(step.id);
+        let end = stepEnd(step);
+        if (end === null && typeof step.created_at === "number") {
+          // Still running: up to now; left open by a run that stopped: up to the run's end.
+          end = Math.max(step.created_at, now || stoppedAt || step.created_at);
+        }
+        return (
+          <StepRow
+            key={step.id}
+            step={step}
+            open={open}
+            start={start}
+            end={end}
+            detail={open ? details.get(step.id) : undefined}
+            pending={open && pendingIds.length > 0 && step.tool_calls?.some((c) => pendingIds.includes(c.id)) === true}
+            readonly={props.readonly}
+            textCap={props.textCap}
+            actions={props.actions}
+            uid={props.uid}
+          />
+        );
+      })}
+    </>
+  );
+});
 
 interface RowProps {
   step: StepView;
@@ -106,47 +180,44 @@ function fallbackTitle(step: StepView): string {
   return step.type.replace(/_/g, " ");
 }
 
-const StepRow = memo(function StepRow({ step, open, start, end, detail, pending, readonly, textCap, actions, uid }: RowProps) {
-  const type = stepTypeLook(step.type, step.tool_calls?.[0]?.type);
-  const bodyId = `${uid}-step-${step.id.replace(/[^\w-]/g, "_")}`;
-  const created = typeof step.created_at === "number" ? step.created_at : null;
-  const offset = start !== null && created !== null ? created - start : null;
-  const length = created !== null && end !== null ? Math.max(0, end - created) : null;
-  const ended = stepEnd(step) !== null;
-  return (
-    <li class="rw-step" data-step-id={step.id} data-status={statusKey(step.status)} data-type={step.type}>
-      <button
-        type="button"
-        class="rw-step-head"
-        aria-expanded={open}
-        aria-controls={open ? bodyId : undefined}
-        onClick={() => actions.setOpen(step.id, !open)}
-      >
-        <span class="rw-i rw-i-chevron rw-chev" aria-hidden="true" />
-        <span class={`rw-i rw-i-${type.icon} rw-type`} aria-hidden="true" title={type.word} />
-        <span class="rw-sr">{type.word}: </span>
-        <StepStatus status={step.status} />
-        <span class="rw-step-title" data-testid="step-title">
-          {step.title || fallbackTitle(step)}
-        </span>
-        <span class="rw-track" aria-hidden="true">
-          {offset !== null && length !== null ? (
-            <span class="rw-bar" style={{ "--rw-s": String(offset), "--rw-d": String(length) }} />
-          ) : null}
-        </span>
-        <span class="rw-step-dur">{length !== null && (ended || length > 0) ? formatDuration(length) : ""}</span>
-      </button>
-      {open ? (
-        <StepBody
-          id={bodyId}
-          step={step}
-          detail={detail}
-          pending={pending}
-          readonly={readonly}
-          textCap={textCap}
-          actions={actions}
-        />
-      ) : null}
-    </li>
-  );
-});
+/** One step: a lean collapsed row (a button), and its details once opened. */
+class StepRow extends Component<RowProps> {
+  shouldComponentUpdate(next: RowProps): boolean {
+    return !shallowEqual(this.props as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>);
+  }
+
+  render({ step, open, start, end, detail, pending, readonly, textCap, actions, uid }: RowProps) {
+    const type = stepTypeLook(step.type, step.tool_calls?.[0]?.type);
+    const look = statusLook(step.status);
+    const bodyId = `${uid}-step-${step.id.replace(/[^\w-]/g, "_")}`;
+    const created = typeof step.created_at === "number" ? step.created_at : null;
+    const offset = start !== null && created !== null ? created - start : null;
+    const length = created !== null && end !== null ? Math.max(0, end - created) : null;
+    return (
+      <li class="rw-step" data-step-id={step.id} data-status={statusKey(step.status)} data-type={step.type}>
+        <button type="button" class="rw-step-head" aria-expanded={open} aria-controls={open ? bodyId : undefined}>
+          <span class={`rw-i rw-i-${type.icon} rw-type`} role="img" aria-label={type.word} />
+          <span class={`rw-i rw-i-${look.icon} rw-step-status`} role="img" aria-label={look.word} title={look.word} />
+          <span class="rw-step-title">{step.title || fallbackTitle(step)}</span>
+          <span class="rw-track">
+            {offset !== null && length !== null ? (
+              <span class="rw-bar" style={`--rw-s:${offset};--rw-d:${length}`} />
+            ) : null}
+          </span>
+          <span class="rw-step-dur">{length !== null && (length > 0 || stepEnd(step) !== null) ? formatDuration(length) : ""}</span>
+        </button>
+        {open ? (
+          <StepBody
+            id={bodyId}
+            step={step}
+            detail={detail}
+            pending={pending}
+            readonly={readonly}
+            textCap={textCap}
+            actions={actions}
+          />
+        ) : null}
+      </li>
+    );
+  }
+}

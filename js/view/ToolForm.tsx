@@ -107,7 +107,7 @@ function ToolField({ call, fieldId, draft, isPython, auto, running, readonly, on
   return (
     <div class="rw-field" data-tool-call-id={call.id}>
       <div class="rw-field-call">
-        <label for={fieldId} class="rw-field-label">
+        <label for={readonly ? undefined : fieldId} class="rw-field-label">
           <span class="rw-sr">Output of </span>
           <code class="rw-call-name" data-testid="field-name">
             {call.name}
@@ -123,24 +123,34 @@ function ToolField({ call, fieldId, draft, isPython, auto, running, readonly, on
         </code>
         {!parsed.ok ? <span class="rw-note rw-note-warn">arguments are not valid JSON</span> : null}
       </div>
-      <div class="rw-field-input">
-        <textarea
-          id={fieldId}
-          name={call.id}
-          rows={1}
-          spellcheck={false}
-          aria-describedby={`${fieldId}-args`}
-          placeholder={readonly ? "" : "Output (text or JSON)"}
-          value={draft}
-          onInput={(event) => onInput((event.currentTarget as HTMLTextAreaElement).value)}
-        />
-        {isPython && !readonly ? (
-          <button type="button" class="rw-btn rw-btn-small" data-testid="run-tool" onClick={onRun} title="Run the Python function in the kernel and put its output here">
-            <span class="rw-i rw-i-play" aria-hidden="true" />
-            <span>{running ? "Running…" : "Run"}</span>
-          </button>
-        ) : null}
-      </div>
+      {readonly ? (
+        <div class="rw-field-input rw-muted">no output yet</div>
+      ) : (
+        <div class="rw-field-input">
+          <textarea
+            id={fieldId}
+            name={call.id}
+            rows={1}
+            spellcheck={false}
+            aria-describedby={`${fieldId}-args`}
+            placeholder="Output (text or JSON)"
+            value={draft}
+            onInput={(event) => onInput((event.currentTarget as HTMLTextAreaElement).value)}
+          />
+          {isPython ? (
+            <button
+              type="button"
+              class="rw-btn rw-btn-small"
+              data-testid="run-tool"
+              onClick={onRun}
+              title="Run the Python function in the kernel and put its output here"
+            >
+              <span class="rw-i rw-i-play" aria-hidden="true" />
+              <span>{running ? "Running…" : "Run"}</span>
+            </button>
+          ) : null}
+        </div>
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { type Component, type FunctionComponent, h } from "preact";
 
-function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+export function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   for (const key in a) if (key !== "children" && a[key] !== b[key]) return false;
   for (const key in b) if (key !== "children" && !(key in a)) return false;
   return true;

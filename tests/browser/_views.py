@@ -163,6 +163,7 @@ class StandInCard:
         self.python_tools: list[str] = []
         self.auto_tools = False
         self.following = True
+        self._sent_order: list[str] = []
 
     def apply(self, event: dict[str, Any]) -> None:
         self.snapshot.apply(event)
@@ -189,13 +190,15 @@ class StandInCard:
             patch["run"] = run_view(run, list(steps.values()), self.caps)
         if changed:
             patch["steps"] = [step_view(steps[i], self.snapshot, self.caps) for i in self.snapshot.step_ids if i in changed]
-            patch["order"] = self.snapshot.step_ids
+            if self.snapshot.step_ids != self._sent_order:
+                patch["order"] = self._sent_order = self.snapshot.step_ids
         return patch
 
     def get_state(self) -> dict[str, Any]:
         run = self.snapshot.run
         steps = self.snapshot.steps
         self.snapshot.take_changes()
+        self._sent_order = self.snapshot.step_ids
         return {
             "protocol": 1,
             "seq": self.seq,

@@ -65,6 +65,7 @@
   }
 
   window.host = {
+    FakeModel,
     module: null,
     widget: null,
     model: null,
@@ -132,6 +133,34 @@
 
     sent(type) {
       return this.model.sent.filter((m) => !type || m.type === type);
+    },
+
+    /** Benchmark: initialize + render a fresh model, up to style and layout, and up to the next paint. */
+    async benchFirstRender(state) {
+      await this.unmount();
+      const el = document.getElementById("root");
+      const model = new FakeModel(state);
+      const t0 = performance.now();
+      const def = this.module.default;
+      this.widget = typeof def === "function" ? def() : def;
+      this.model = model;
+      this.initCleanup = this.widget.initialize({ model, experimental: {} }) ?? null;
+      this.viewCleanup = this.widget.render({ model, el, experimental: {} }) ?? null;
+      void el.offsetHeight; // style and layout
+      const t1 = performance.now();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { layout: t1 - t0, paint: performance.now() - t0, rows: el.querySelectorAll(".rw-step").length };
+    },
+
+    /** Benchmark: fold one patch and re-render, up to style and layout. */
+    async benchPatch(message) {
+      const el = document.getElementById("root");
+      const copy = structuredClone(message);
+      const t0 = performance.now();
+      this.model.emit("msg:custom", copy, []);
+      await Promise.resolve(); // the card renders in the microtask queued by the store
+      void el.offsetHeight;
+      return performance.now() - t0;
     },
 
     /** Let queued renders run (the card renders in a microtask after each store change). */

@@ -5,6 +5,7 @@ anywidget host, nothing from the network. Shared by ``tests/browser`` and ``benc
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,14 @@ def page_html(body_attrs: str = "", page_style: str = "") -> str:
 class CardPage:
     """One page with the card's bundle loaded, and the requests it tried to make (all blocked)."""
 
-    def __init__(self, context: Any, *, body_attrs: str = "", page_style: str = "") -> None:
+    def __init__(
+        self,
+        context: Any,
+        *,
+        body_attrs: str = "",
+        page_style: str = "",
+        before_load: Callable[[Any], None] | None = None,
+    ) -> None:
         self.blocked: list[str] = []
         self.errors: list[str] = []
         # Resources a test loads on purpose (a remote image after a click): their aborted load is expected.
@@ -69,6 +77,8 @@ class CardPage:
         self.page = context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         self.page.on("console", self._console)
+        if before_load is not None:
+            before_load(self.page)
         self.page.goto(PAGE_URL)
         self.page.evaluate("source => host.load(source)", (STATIC / "widget.js").read_text())
 

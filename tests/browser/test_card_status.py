@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -57,11 +58,14 @@ def test_step_statuses_have_icons_and_words(card: CardPage) -> None:
     words = {"in_progress": "In progress", "cancelled": "Cancelled", "failed": "Failed", "completed": "Completed", "expired": "Expired"}
     icons = set()
     for i, status in enumerate(streams.STEP_STATUSES):
-        mark = rows.nth(i).locator(".rw-step-status")
-        expect(mark).to_have_attribute("data-status", status)
+        expect(rows.nth(i)).to_have_attribute("data-status", status)
+        mark = rows.nth(i).get_by_role("img", name=words[status], exact=True)
         expect(mark).to_have_attribute("title", words[status])
-        expect(mark.locator(".rw-sr")).to_have_text(words[status])
-        icons.add(mark.locator(".rw-i").evaluate("el => getComputedStyle(el).getPropertyValue('--rw-icon')"))
+        icons.add(mark.evaluate("el => getComputedStyle(el).getPropertyValue('--rw-icon')"))
+    # Each step's button reads as "<type> <status> <title>" to a screen reader.
+    expect(rows.nth(0).locator(".rw-step-head")).to_have_accessible_name(
+        re.compile(r"^Function call In progress tool_in_progress\(n=1\) \d+ s$")
+    )
     assert len(icons) == len(streams.STEP_STATUSES)
 
 

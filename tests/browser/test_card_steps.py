@@ -22,12 +22,12 @@ def test_steps_in_order_with_titles_types_and_bars(card: CardPage, screenshot: A
     rows = card.page.locator(".rw-step")
     expect(rows).to_have_count(4)
     assert rows.evaluate_all("rows => rows.map(r => r.dataset.stepId)") == [s["id"] for s in state["steps"]]
-    titles = card.page.get_by_test_id("step-title")
+    titles = card.page.locator(".rw-step-title")
     expect(titles.nth(0)).to_have_text('get_weather(city="Paris", unit="celsius")')
     expect(titles.nth(1)).to_have_text("code_interpreter: import statistics")
     expect(titles.nth(2)).to_have_text("file_search (2 results)")
     expect(titles.nth(3)).to_have_text("It is **18 °C** and sunny in Paris right now. | day | high | low | |---|---|---|")
-    types = rows.evaluate_all("rows => rows.map(r => r.querySelector('.rw-type').title)")
+    types = rows.evaluate_all("rows => rows.map(r => r.querySelector('.rw-type').getAttribute('aria-label'))")
     assert types == ["Function call", "Code interpreter", "File search", "Message"]
 
     # Bars sit on one axis: each starts where its step started, in order, inside the track.
@@ -275,7 +275,7 @@ def test_a_thousand_steps_render_and_a_patch_touches_one_row(card: CardPage) -> 
     card.custom({"type": "patch", "seq": state["seq"] + 1, "steps": [changed]})
     touched = card.page.evaluate("() => { window.__observer.disconnect(); return [...window.__touched]; }")
     assert touched == [target["id"]]
-    expect(rows.nth(500).get_by_test_id("step-title")).to_have_text('lookup(i=500, q="changed")')
+    expect(rows.nth(500).locator(".rw-step-title")).to_have_text('lookup(i=500, q="changed")')
     # Scroll position in the long list survives a patch.
     card.page.locator(".rw-steps-wrap").evaluate("el => { el.scrollTop = 4000; }")
     card.custom({"type": "patch", "seq": state["seq"] + 2, "steps": [dict(changed, title="again")]})
