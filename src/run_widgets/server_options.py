@@ -6,7 +6,9 @@ import argparse
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)"
+    )
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free port)")
     parser.add_argument(
         "--db",
@@ -24,12 +26,42 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the key clients must send as 'Authorization: Bearer KEY' (default: a random key, printed at start)",
     )
-    parser.add_argument("--chat-base-url", default=None, help="Chat Completions backend base URL (for --engine chat)")
-    parser.add_argument("--chat-model", default=None, help="model name to ask the backend for (for --engine chat)")
-    parser.add_argument("--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one")
+    parser.add_argument(
+        "--chat-base-url", default=None, help="Chat Completions backend base URL (for --engine chat)"
+    )
+    parser.add_argument(
+        "--chat-model", default=None, help="model name to ask the backend for (for --engine chat)"
+    )
+    parser.add_argument(
+        "--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one"
+    )
     parser.add_argument(
         "--requires-action-timeout",
         type=float,
         default=600.0,
         help="seconds a run may wait for tool outputs before it expires (default: 600; 0 waits forever)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="make ids and timestamps reproducible (the same requests give byte-identical objects)",
+    )
+    parser.add_argument(
+        "--words-per-second",
+        type=float,
+        default=20.0,
+        help="how fast the scripted assistant streams its replies (default: 20; 0 is full speed)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN to call the API (repeatable; default: no CORS)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="also accept requests whose Host header names HOST (repeatable; loopback names always work)",
     )

@@ -35,6 +35,7 @@ from .common import (
     UnknownTool,
     Usage,
 )
+from .convert import from_openai, to_openai
 from .deltas import (
     AnnotationDelta,
     CodeInterpreterDelta,
@@ -134,6 +135,7 @@ from .message import (
     UnknownContentBlock,
 )
 from .requests import (
+    FUNCTION_NAME_PATTERN,
     MAX_ASSISTANT_TOOLS,
     MAX_RUN_TOOLS,
     MIN_TOKEN_LIMIT,
@@ -238,6 +240,7 @@ __all__ = [
     "CANCELLABLE_RUN_STATUSES",
     "EVENT_TYPES",
     "FILE_SEARCH_CONTENT_INCLUDE",
+    "FUNCTION_NAME_PATTERN",
     "MAX_ASSISTANT_TOOLS",
     "MAX_RUN_TOOLS",
     "MESSAGE_EVENT_TYPES",
@@ -445,7 +448,9 @@ __all__ = [
     "VectorStoreHelperParam",
     "WireModel",
     "event_from_dict",
+    "from_openai",
     "parse_event",
     "to_datetime",
+    "to_openai",
     "validate_request",
 ]

@@ -7,22 +7,26 @@ older client; request objects forbid them so a typo fails before anything is sen
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class WireModel(BaseModel):
     """A response-side object: unknown fields are kept and dumped back unchanged."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, serialize_by_alias=True, protected_namespaces=()
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The object as JSON-ready data, exactly the fields that were set (wire names)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
     def to_json(self) -> str:
-        return self.model_dump_json(exclude_unset=True)
+        return self.model_dump_json(exclude_unset=True, by_alias=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -30,13 +34,31 @@ class WireModel(BaseModel):
 
 
 class RequestModel(BaseModel):
-    """A request body: unknown fields are an error, and every constraint is checked before sending."""
+    """A request body: unknown fields are an error, and every constraint is checked before sending.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
+    Building one with keyword arguments raises ``RequestValidationError`` (naming the field), as
+    ``validate_request`` does for a dict.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, serialize_by_alias=True, protected_namespaces=()
+    )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            from .requests import RequestValidationError  # defined beside the request types
+
+            raise RequestValidationError.from_pydantic(exc, data) from None
+
+    # Mark this as pydantic's own __init__ (as RootModel does), so validating a parent never calls
+    # it for nested request models: their errors must stay pydantic errors with a full location.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body to send: only the fields the caller gave (omitted ones stay absent)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 def to_datetime(seconds: int | float | None) -> datetime | None:
@@ -44,3 +66,26 @@ def to_datetime(seconds: int | float | None) -> datetime | None:
     if seconds is None:
         return None
     return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+# The slots pydantic keeps its bookkeeping in (typed as their values, hence the casts).
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+_set_fields_set = cast(Any, BaseModel.__dict__["__pydantic_fields_set__"]).__set__
+_set_extra = cast(Any, BaseModel.__dict__["__pydantic_extra__"]).__set__
+_set_private = cast(Any, BaseModel.__dict__["__pydantic_private__"]).__set__
+
+
+def construct_unchecked(cls: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """``cls.model_construct(**values)`` for a model without defaults to fill, about 3x cheaper.
+
+    Sets exactly what ``model_construct`` sets (the fields, which were set, no extras, no private
+    attributes) without walking the field definitions; the stream calls it once per event.
+    ``values`` must name every field and hold already-validated values.
+    """
+    obj = _new_object(cls)
+    _set_attribute(obj, "__dict__", values)
+    _set_fields_set(obj, set(values))
+    _set_extra(obj, {} if cls.model_config.get("extra") == "allow" else None)
+    _set_private(obj, None)
+    return obj

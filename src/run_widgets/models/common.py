@@ -101,7 +101,8 @@ class ToolChoiceObject(WireModel):
     function: ToolChoiceFunction | None = None
 
 
-ToolChoice = Literal["none", "auto", "required"] | ToolChoiceObject
+ToolChoice = Literal["none", "auto", "required"] | ToolChoiceObject | str
+"""``none``/``auto``/``required``, an object forcing a tool, or (read tolerantly) a newer string."""
 
 
 class ResponseFormatText(WireModel):
@@ -136,7 +137,8 @@ ResponseFormatObject = Annotated[
     type_tag(frozenset({"text", "json_object", "json_schema"})),
 ]
 
-ResponseFormat = Literal["auto"] | ResponseFormatObject
+ResponseFormat = Literal["auto"] | ResponseFormatObject | str
+"""``auto``, a format object, or (read tolerantly) a newer string."""
 
 
 class TruncationStrategy(WireModel):

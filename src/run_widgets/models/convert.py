@@ -6,6 +6,7 @@ The SDK is optional: ``from_openai`` works on any of its pydantic objects withou
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from . import _base, deltas, events, message, run, step, thread
@@ -37,9 +38,17 @@ _SDK_BY_OBJECT: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.cache
+def _sdk_event_adapter() -> Any:
+    from openai.types.beta import AssistantStreamEvent
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(AssistantStreamEvent)
+
+
 def _dump(obj: Any) -> Any:
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json", exclude_unset=True, warnings=False)
+        return obj.model_dump(mode="json", exclude_unset=True, by_alias=True, warnings=False)
     return obj
 
 
@@ -49,7 +58,9 @@ def from_openai(obj: Any) -> Any:
         return obj
     name = getattr(obj, "event", None)
     if isinstance(name, str) and hasattr(obj, "data"):
-        return events.parse_event(name, _dump(obj.data) if obj.data is not None else None)
+        if hasattr(obj, "model_dump"):  # the whole event, so fields beside `data` (``enabled``) survive
+            return events.STREAM_EVENT_ADAPTER.validate_python(_dump(obj))
+        return events.parse_event(name, obj.data)  # e.g. a raw ServerSentEvent: JSON text
     kind = getattr(obj, "object", None)
     ours = _OURS_BY_OBJECT.get(kind) if isinstance(kind, str) else None
     if ours is None:
@@ -63,11 +74,9 @@ def to_openai(obj: _base.WireModel) -> Any:
 
     name = getattr(obj, "event", None)
     if isinstance(name, str) and hasattr(obj, "data"):
-        from openai.types.beta import AssistantStreamEvent
-        from pydantic import TypeAdapter
-
-        data = obj.data.to_dict() if isinstance(obj.data, _base.WireModel) else obj.data
-        return TypeAdapter(AssistantStreamEvent).validate_python({"event": name, "data": data})
+        if isinstance(obj, events.DoneEvent | events.UnknownEvent):
+            raise TypeError(f"the openai SDK has no event type for {name!r} ({type(obj).__name__})")
+        return _sdk_event_adapter().validate_python(obj.to_dict())
     kind = getattr(obj, "object", None)
     target = _SDK_BY_OBJECT.get(kind) if isinstance(kind, str) else None
     if target is None:

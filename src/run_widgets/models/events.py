@@ -10,9 +10,9 @@ import contextlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Tag, TypeAdapter
+from pydantic import Discriminator, Tag, TypeAdapter, field_validator
 
-from ._base import WireModel
+from ._base import WireModel, construct_unchecked
 from .common import ErrorObject
 from .deltas import MessageDeltaEvent, RunStepDeltaEvent
 from .message import Message
@@ -136,11 +136,37 @@ class ThreadMessageIncomplete(WireModel):
     data: Message
 
 
+def error_data(data: Any) -> Any:
+    """The error object of an ``error`` event, whichever form it came in.
+
+    The spec sends the bare error; servers that follow the SDK wrap it in ``{"error": ...}``; a
+    proxy may send plain text. All three become one ``ErrorObject``-shaped value.
+    """
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return {"message": data, "type": "server_error"}
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        return data["error"]
+    if isinstance(data, dict) and "message" not in data:
+        text = data.get("error") if isinstance(data.get("error"), str) else json.dumps(data)
+        return {"type": "server_error", **data, "message": text}
+    if not isinstance(data, dict | ErrorObject):
+        return {"message": "" if data is None else str(data), "type": "server_error"}
+    return data
+
+
 class ErrorEvent(WireModel):
-    """``event: error``. The spec sends the bare error; servers that follow the SDK wrap it in ``{"error": ...}``."""
+    """``event: error``: the bare error (spec) or ``{"error": ...}`` (what the SDK raises on), both read."""
 
     event: Literal["error"] = "error"
     data: ErrorObject
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _unwrap(cls, value: Any) -> Any:
+        return error_data(value)
 
 
 class DoneEvent(WireModel):
@@ -148,6 +174,11 @@ class DoneEvent(WireModel):
 
     event: Literal["done"] = "done"
     data: Literal["[DONE]"] = "[DONE]"
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _always_done(cls, value: Any) -> str:
+        return "[DONE]"  # whatever a server put there, `done` ends the stream
 
 
 class UnknownEvent(WireModel):
@@ -258,7 +289,7 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
     fast path the client's stream takes for every frame.
     """
     if event == "done" or data == "[DONE]":
-        return DoneEvent()
+        return DoneEvent.model_construct(event="done", data="[DONE]")
     data_type = _DATA_TYPES.get(event)
     if data_type is None:
         if isinstance(data, str):
@@ -266,12 +297,9 @@ def parse_event(event: str, data: str | dict[str, Any] | Any) -> StreamEvent:
                 data = json.loads(data)
         return UnknownEvent(event=event, data=data)
     if event == "error":
-        parsed = json.loads(data) if isinstance(data, str) else data
-        if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
-            parsed = parsed["error"]  # the wrapped form the SDK raises on
-        return ErrorEvent.model_construct(event="error", data=ErrorObject.model_validate(parsed))
+        return ErrorEvent.model_construct(event="error", data=ErrorObject.model_validate(error_data(data)))
     value = data_type.model_validate_json(data) if isinstance(data, str) else data_type.model_validate(data)
-    return EVENT_TYPES[event].model_construct(event=event, data=value)  # type: ignore[return-value]
+    return construct_unchecked(EVENT_TYPES[event], {"event": event, "data": value})  # type: ignore[return-value]
 
 
 def event_from_dict(value: dict[str, Any] | Any) -> StreamEvent:

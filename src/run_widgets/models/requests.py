@@ -32,7 +32,9 @@ MetadataParam = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=16)
 Temperature = Annotated[float, Field(ge=0, le=2)]
 TopP = Annotated[float, Field(ge=0, le=1)]
 TokenLimit = Annotated[int, Field(ge=MIN_TOKEN_LIMIT)]
-FunctionName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]
+FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"
+"""What a function (tool) name may be on the wire."""
+FunctionName = Annotated[str, StringConstraints(pattern=FUNCTION_NAME_PATTERN)]
 ReasoningEffortParam = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
@@ -51,29 +53,45 @@ class RequestValidationError(ValueError):
     ) -> RequestValidationError:
         errors = exc.errors(include_url=False, include_input=False)
         first = min(errors, key=lambda e: _error_rank(e, data))
-        param = _loc_to_param(first["loc"], data, prefix)
+        param = _loc_to_param(first["loc"], data, prefix, first["type"])
         message = _describe(first)
         if param:
             message = f"Invalid '{param}': {message}"
         return cls(message, param=param or None, errors=[dict(e) for e in errors])
 
 
-def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "") -> str:
+def _loc_to_param(loc: tuple[int | str, ...], data: Any, prefix: str = "", kind: str = "missing") -> str:
     """The field path of an error, written as the API writes ``param`` (``tools[0].function.name``).
 
     pydantic puts union tags and validator names into ``loc``; walking the input data tells real
-    fields (present in the data) from those markers.
+    fields (present in the data) from those markers. A tag can also be a field name
+    (``{"type": "text", "text": ...}``), so both readings are tried, the field first.
     """
-    out, cur = prefix, data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
-            out, cur = f"{out}[{part}]", cur[part]
-        elif isinstance(part, str) and isinstance(cur, dict) and part in cur:
-            out, cur = (f"{out}.{part}" if out else part), cur[part]
-        elif last and isinstance(part, str) and isinstance(cur, dict) and not _is_marker(part):
-            out = f"{out}.{part}" if out else part  # a missing required field
-    return out
+    found = _walk(loc, 0, data, prefix, kind, strict=True)
+    if found is None:  # the last part is a marker of a kind we do not know (``str``, a class name)
+        found = _walk(loc, 0, data, prefix, kind, strict=False)
+    return prefix if found is None else found
+
+
+def _walk(loc: tuple[int | str, ...], i: int, cur: Any, out: str, kind: str, *, strict: bool) -> str | None:
+    """The path for ``loc[i:]`` inside ``cur``, or None when this reading does not fit the data."""
+    if i == len(loc):
+        return out
+    part, last = loc[i], i == len(loc) - 1
+    if not last and loc[i + 1] == "[key]":
+        return out  # a bad dict key: the dict is the field at fault, the key goes in the message
+    if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
+        return _walk(loc, i + 1, cur[part], f"{out}[{part}]", kind, strict=strict)
+    if isinstance(part, str) and isinstance(cur, dict) and part in cur:
+        as_field = _walk(loc, i + 1, cur[part], f"{out}.{part}" if out else part, kind, strict=strict)
+        if as_field is not None or cur.get("type") != part:
+            return as_field
+        return _walk(loc, i + 1, cur, out, kind, strict=strict)  # it was the union's tag, not the field
+    if last and kind == "missing" and isinstance(part, str) and isinstance(cur, dict):
+        return f"{out}.{part}" if out else part  # the absent field itself
+    if not last or not strict or (isinstance(part, str) and _is_marker(part)):
+        return _walk(loc, i + 1, cur, out, kind, strict=strict)  # a union tag or validator name
+    return None
 
 
 def _is_marker(part: str) -> bool:
@@ -82,7 +100,8 @@ def _is_marker(part: str) -> bool:
 
 def _error_rank(error: Any, data: Any) -> tuple[int, int]:
     """Prefer the error that says most: deepest real field first, union-branch mismatches last."""
-    depth = _loc_to_param(error["loc"], data).count(".") + _loc_to_param(error["loc"], data).count("[")
+    param = _loc_to_param(error["loc"], data, kind=error["type"])
+    depth = param.count(".") + param.count("[")
     kind = error["type"]
     branch_miss = 2 if kind in ("literal_error", "string_type", "model_type", "list_type") else 0
     return (branch_miss + (kind == "union_tag_invalid"), -depth)
@@ -96,9 +115,15 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return "this field is required"
     if kind == "too_long" and "max_length" in ctx:
-        return f"at most {ctx['max_length']} items allowed"
+        what = "keys" if ctx.get("field_type") == "Dictionary" else "items"
+        got = f" (got {ctx['actual_length']})" if ctx.get("actual_length") is not None else ""
+        return f"at most {ctx['max_length']} {what} allowed{got}"
     if kind == "too_short" and "min_length" in ctx:
         return f"at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''} required"
+    if kind == "string_too_long" and "[key]" in error["loc"]:
+        key = str(error["loc"][error["loc"].index("[key]") - 1])
+        shown = key if len(key) <= 20 else key[:20] + "…"
+        return f"key {shown!r} has {len(key)} characters; keys are at most {ctx['max_length']}"
     if kind == "string_too_long":
         return f"at most {ctx['max_length']} characters allowed"
     if kind == "string_pattern_mismatch":
@@ -167,6 +192,18 @@ class ToolChoiceFunctionParam(RequestModel):
     name: str
 
 
+_TOOL_CHOICE_FORMS = (
+    "'none', 'auto', 'required', or an object forcing one tool: "
+    '{"type": "function", "function": {"name": "my_function"}}, '
+    '{"type": "code_interpreter"} or {"type": "file_search"}'
+)
+_RESPONSE_FORMAT_FORMS = (
+    "'auto' or an object: "
+    '{"type": "text"}, {"type": "json_object"} or '
+    '{"type": "json_schema", "json_schema": {"name": "my_schema", "schema": {...}}}'
+)
+
+
 class ToolChoiceParam(RequestModel):
     type: Literal["function", "code_interpreter", "file_search"]
     function: ToolChoiceFunctionParam | None = None
@@ -174,11 +211,26 @@ class ToolChoiceParam(RequestModel):
     @model_validator(mode="after")
     def _function_needs_name(self) -> ToolChoiceParam:
         if self.type == "function" and self.function is None:
-            raise ValueError("a function tool choice needs function.name")
+            raise ValueError(
+                'a function tool choice names the function: {"type": "function", "function": {"name": "my_function"}}'
+            )
         return self
 
 
 ToolChoiceOption = Literal["none", "auto", "required"] | ToolChoiceParam
+
+
+def _check_tool_choice(value: Any) -> Any:
+    """Refuse a wrong *form* of tool_choice with the forms that are allowed (details go to the models)."""
+    if value is None or isinstance(value, dict | ToolChoiceParam) or value in ("none", "auto", "required"):
+        return value
+    raise ValueError(f"{value!r} is not a tool choice; use {_TOOL_CHOICE_FORMS}")
+
+
+def _check_response_format(value: Any) -> Any:
+    if value is None or value == "auto" or isinstance(value, dict | RequestModel):
+        return value
+    raise ValueError(f"{value!r} is not a response format; use {_RESPONSE_FORMAT_FORMS}")
 
 
 class ResponseFormatTextParam(RequestModel):
@@ -340,6 +392,16 @@ class _RunOptions(RequestModel):
             raise ValueError("an assistant id is required")
         return value
 
+    @field_validator("tool_choice", mode="before")
+    @classmethod
+    def _tool_choice_form(cls, value: Any) -> Any:
+        return _check_tool_choice(value)
+
+    @field_validator("response_format", mode="before")
+    @classmethod
+    def _response_format_form(cls, value: Any) -> Any:
+        return _check_response_format(value)
+
 
 class CreateRunRequest(_RunOptions):
     """``POST /threads/{thread_id}/runs``: every field of the seeds' CreateRunRequest."""
@@ -387,6 +449,11 @@ class _AssistantFields(RequestModel):
     top_p: TopP | None = None
     response_format: ResponseFormatOption | None = None
     reasoning_effort: ReasoningEffortParam | None = None
+
+    @field_validator("response_format", mode="before")
+    @classmethod
+    def _response_format_form(cls, value: Any) -> Any:
+        return _check_response_format(value)
 
 
 class CreateAssistantRequest(_AssistantFields):

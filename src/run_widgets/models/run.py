@@ -90,7 +90,8 @@ class Run(WireModel):
     completed_at: int | None = None
     incomplete_details: IncompleteDetails | None = None
     model: str
-    instructions: str = ""
+    instructions: str | None = ""
+    """A string on the wire (the SDK requires one), but the spec's own examples send null."""
     tools: list[Tool] = Field(default_factory=list)
     metadata: Metadata | None = None
     usage: Usage | None = None

@@ -122,11 +122,22 @@ def merge_list(acc: list[Any], entries: list[Any]) -> None:
 
 
 def plain(value: Any) -> Any:
-    """Accumulator data back to JSON-like data (buffers joined)."""
+    """Accumulator data back to JSON-like data (buffers joined).
+
+    List entries lose their ``index``: it addresses an entry in a delta and is no field of the
+    object (no list entry of a run, step or message has one), so the snapshot of a step or message
+    equals what GET returns for it even when no full object followed its deltas.
+    """
     if isinstance(value, TextBuffer):
         return str(value)
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [_entry(item) for item in value]
     return value
+
+
+def _entry(item: Any) -> Any:
+    if isinstance(item, dict):
+        return {key: plain(value) for key, value in item.items() if key != "index"}
+    return plain(item)

@@ -7,26 +7,30 @@ records which objects changed, so a view can send just those (``take_changes``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..models import (
+    EVENT_TYPES,
     Message,
     MessageDeltaEvent,
     Run,
     RunStep,
     RunStepDeltaEvent,
     StreamEvent,
+    TextDeltaBlock,
     Thread,
+    UnknownEvent,
     event_from_dict,
 )
-from ._accumulate import TextBuffer, merge, plain, sent_fields
+from ._accumulate import TextBuffer, fresh, merge, plain
 
-_RUN_PREFIX = "thread.run."
-_STEP_PREFIX = "thread.run.step."
-_MESSAGE_PREFIX = "thread.message."
+_TYPED_EVENTS: frozenset[type] = frozenset(EVENT_TYPES.values()) | {UnknownEvent}
+_ONLY_CONTENT = frozenset({"content"})
+_ONLY_VALUE = frozenset({"value"})
 
 
 @dataclass
@@ -43,36 +47,60 @@ class Changes:
 
 
 class _Entry:
-    """One step or message: a clean model, or an accumulator dict that deltas have touched."""
+    """One step or message: the last full object, plus an accumulator once deltas have touched it.
 
-    __slots__ = ("acc", "model")
+    ``model`` caches the object as read; a delta drops the cache but keeps the accumulator, so
+    reading between deltas never forces the accumulator to be rebuilt. ``buffers`` maps a content
+    part's index to the buffer holding its text, for the one-append fast path.
+    """
+
+    __slots__ = ("acc", "buffers", "model")
 
     def __init__(self, model: BaseModel) -> None:
         self.model: BaseModel | None = model
         self.acc: dict[str, Any] | None = None
+        self.buffers: dict[int, TextBuffer] | None = None
 
     def set(self, model: BaseModel) -> None:
-        self.model, self.acc = model, None
+        self.model, self.acc, self.buffers = model, None, None
 
     def accumulator(self) -> dict[str, Any]:
-        if self.acc is None:
+        """The mutable accumulator, for a delta about to be merged (the cached model is dropped)."""
+        acc = self.acc
+        if acc is None:
             assert self.model is not None
-            self.acc = _to_acc(self.model)
-            self.model = None
-        return self.acc
+            acc = self.acc = fresh(self.model)
+        self.model = None
+        return acc
+
+    def text_buffer(self, index: int) -> TextBuffer | None:
+        """The buffer of content part ``index``'s text value, made on first use; None if no such text."""
+        buffers = self.buffers
+        if buffers is not None:
+            found = buffers.get(index)
+            if found is not None:
+                return found
+        parts = self.accumulator().get("content")
+        if not isinstance(parts, list) or not 0 <= index < len(parts):
+            return None
+        part = parts[index]
+        text = part.get("text") if isinstance(part, dict) else None
+        value = text.get("value") if isinstance(text, dict) else None
+        if isinstance(value, str):
+            value = text["value"] = TextBuffer(value)  # type: ignore[index]
+        if not isinstance(value, TextBuffer):
+            return None
+        if buffers is None:
+            buffers = self.buffers = {}
+        buffers[index] = value
+        return value
 
     def read(self, model_type: type[BaseModel]) -> Any:
-        if self.model is None:
+        model = self.model
+        if model is None:
             assert self.acc is not None
-            self.model = model_type.model_validate(plain(self.acc))
-            self.acc = None
-        return self.model
-
-
-def _to_acc(model: BaseModel) -> dict[str, Any]:
-    from ._accumulate import fresh
-
-    return fresh(model)  # type: ignore[no-any-return]
+            model = self.model = model_type.model_validate(plain(self.acc))
+        return model
 
 
 class RunSnapshot:
@@ -135,84 +163,75 @@ class RunSnapshot:
 
     def apply(self, event: StreamEvent | dict[str, Any] | Any) -> StreamEvent:
         """Fold one stream event into the snapshot; returns it typed."""
-        typed = event_from_dict(event)
-        name: str = typed.event
-        data: Any = typed.data
+        typed: Any = event if type(event) in _TYPED_EVENTS else event_from_dict(event)
         self.events_applied += 1
-        if name == "thread.message.delta":
-            self._apply_message_delta(data)
-        elif name == "thread.run.step.delta":
-            self._apply_step_delta(data)
-        elif name.startswith(_STEP_PREFIX):
-            self._put(self._steps, self._changed_steps, data)
-        elif name.startswith(_MESSAGE_PREFIX):
-            self._put(self._messages, self._changed_messages, data)
-            if name == "thread.message.created":
-                self.current_message_id = data.id
-        elif name.startswith(_RUN_PREFIX):
-            self.run = data
-            self._changes.run = True
-        elif name == "thread.created":
-            self.thread = data
-            self._changes.thread = True
-        return typed
+        handler = _HANDLERS.get(typed.event)
+        if handler is not None:
+            handler(self, typed.data)
+        return typed  # type: ignore[no-any-return]
 
     def apply_object(self, obj: Run | RunStep | Message | Thread) -> None:
         """Take a polled object as the truth for its id."""
         if isinstance(obj, Run):
-            self.run = obj
-            self._changes.run = True
+            self._put_run(obj)
         elif isinstance(obj, RunStep):
-            self._put(self._steps, self._changed_steps, obj)
+            self._put_step(obj)
         elif isinstance(obj, Message):
-            self._put(self._messages, self._changed_messages, obj)
+            self._put_message(obj)
         elif isinstance(obj, Thread):
-            self.thread = obj
-            self._changes.thread = True
+            self._put_thread(obj)
         else:
             raise TypeError(f"cannot apply a {type(obj).__name__} to a run snapshot")
 
-    @staticmethod
-    def _put(entries: dict[str, _Entry], changed: dict[str, None], obj: Any) -> None:
-        entry = entries.get(obj.id)
-        if entry is None:
-            entries[obj.id] = _Entry(obj)
-        else:
-            entry.set(obj)
-        changed[obj.id] = None
+    def _put_run(self, run: Run) -> None:
+        self.run = run
+        self._changes.run = True
+
+    def _put_thread(self, thread: Thread) -> None:
+        self.thread = thread
+        self._changes.thread = True
+
+    def _put_step(self, step: RunStep) -> None:
+        _put(self._steps, self._changed_steps, step)
+
+    def _put_message(self, message: Message) -> None:
+        _put(self._messages, self._changed_messages, message)
+
+    def _message_created(self, message: Message) -> None:
+        _put(self._messages, self._changed_messages, message)
+        self.current_message_id = message.id
 
     def _apply_message_delta(self, data: MessageDeltaEvent) -> None:
-        entry = self._messages.get(data.id)
+        message_id = data.id
+        entry = self._messages.get(message_id)
         if entry is None:
-            raise RuntimeError(f"a message delta for {data.id} arrived before thread.message.created")
-        self._changed_messages[data.id] = None
-        acc = entry.accumulator()
+            raise RuntimeError(f"a message delta for {message_id} arrived before thread.message.created")
+        self._changed_messages[message_id] = None
         delta = data.delta
         content = delta.content
-        # Fast path: one text piece appended to an existing text part (nearly every delta).
-        if content is not None and len(content) == 1 and set(delta.__pydantic_fields_set__) == {"content"}:
+        # Fast path: one text piece appended to a text part we already hold (nearly every delta).
+        if (
+            content is not None
+            and len(content) == 1
+            and delta.__pydantic_fields_set__ == _ONLY_CONTENT
+            and not delta.__pydantic_extra__
+        ):
             part = content[0]
-            parts = acc.get("content")
-            text = getattr(part, "text", None)
-            if (
-                part.type == "text"
-                and text is not None
-                and text.__pydantic_fields_set__ == {"value"}
-                and not text.__pydantic_extra__
-                and isinstance(parts, list)
-                and part.index < len(parts)
-            ):
-                target = parts[part.index].get("text")
-                value = target.get("value") if isinstance(target, dict) else None
-                if isinstance(value, TextBuffer):
-                    value.append(text.value or "")
-                    return
-                if isinstance(value, str) and text.value is not None:
-                    buffer = TextBuffer(value)
-                    buffer.append(text.value)
-                    target["value"] = buffer
-                    return
-        merge(acc, dict(sent_fields(delta)))
+            if type(part) is TextDeltaBlock and not part.__pydantic_extra__:
+                text = part.text
+                if (
+                    text is not None
+                    and text.__pydantic_fields_set__ == _ONLY_VALUE
+                    and not text.__pydantic_extra__
+                    and text.value is not None
+                ):
+                    buffer = entry.text_buffer(part.index)
+                    if buffer is not None:
+                        buffer.append(text.value)
+                        entry.model = None
+                        return
+        merge(entry.accumulator(), delta)
+        entry.buffers = None  # a merge may have replaced the parts the buffers pointed into
 
     def _apply_step_delta(self, data: RunStepDeltaEvent) -> None:
         entry = self._steps.get(data.id)
@@ -237,3 +256,34 @@ class RunSnapshot:
                 value = (part.get("text") or {}).get("value")
                 pieces.append(str(value) if value is not None else "")
         return "".join(pieces)
+
+
+def _put(entries: dict[str, _Entry], changed: dict[str, None], obj: Any) -> None:
+    entry = entries.get(obj.id)
+    if entry is None:
+        entries[obj.id] = _Entry(obj)
+    else:
+        entry.set(obj)
+    changed[obj.id] = None
+
+
+def _handlers() -> dict[str, Callable[[RunSnapshot, Any], None]]:
+    """Which method folds each event name in (names not listed change nothing: error, done, unknown)."""
+    table: dict[str, Callable[[RunSnapshot, Any], None]] = {"thread.created": RunSnapshot._put_thread}
+    for name in EVENT_TYPES:
+        if name == "thread.message.delta":
+            table[name] = RunSnapshot._apply_message_delta
+        elif name == "thread.run.step.delta":
+            table[name] = RunSnapshot._apply_step_delta
+        elif name == "thread.message.created":
+            table[name] = RunSnapshot._message_created
+        elif name.startswith("thread.message."):
+            table[name] = RunSnapshot._put_message
+        elif name.startswith("thread.run.step."):
+            table[name] = RunSnapshot._put_step
+        elif name.startswith("thread.run."):
+            table[name] = RunSnapshot._put_run
+    return table
+
+
+_HANDLERS = _handlers()

@@ -1,0 +1,71 @@
+"""Where the client connects and with which key: arguments first, then the environment."""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import Final
+
+import httpx2
+
+from .. import __version__
+from .errors import ConfigurationError
+
+BASE_URL_ENV: Final = ("RUN_WIDGETS_BASE_URL", "OPENAI_BASE_URL")
+API_KEY_ENV: Final = ("RUN_WIDGETS_API_KEY", "OPENAI_API_KEY")
+
+DEFAULT_TIMEOUT: Final = httpx2.Timeout(600.0, connect=5.0)
+"""As the official SDK: a run's stream may stay quiet for a long time; connecting may not."""
+DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_POLL_INTERVAL_MS: Final = 1000
+USER_AGENT: Final = (
+    f"run-widgets/{__version__} (Python {platform.python_version()}; httpx2 {httpx2.__version__})"
+)
+
+_NO_BASE_URL = (
+    "No server to talk to: pass base_url='http://HOST:PORT/v1', or set RUN_WIDGETS_BASE_URL "
+    "(OPENAI_BASE_URL works too). In a notebook, the run-widgets magics start the embedded server for you."
+)
+
+
+def resolve_base_url(base_url: str | httpx2.URL | None) -> httpx2.URL:
+    """The base URL from the argument, else RUN_WIDGETS_BASE_URL, else OPENAI_BASE_URL."""
+    value = str(base_url) if base_url is not None else _first_env(BASE_URL_ENV)
+    if not value:
+        raise ConfigurationError(_NO_BASE_URL)
+    try:
+        url = httpx2.URL(value.strip())
+    except httpx2.InvalidURL as exc:
+        raise ConfigurationError(f"base_url {display_url(value)!r} is not a URL ({exc}).") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"base_url {display_url(value)!r} must start with http:// or https:// and name a host, "
+            "e.g. 'http://127.0.0.1:8000/v1'."
+        )
+    return url.copy_with(path=url.path.rstrip("/") or "", query=None, fragment=None)
+
+
+def resolve_api_key(api_key: str | None) -> str | None:
+    """The key from the argument, else RUN_WIDGETS_API_KEY, else OPENAI_API_KEY (None: send none)."""
+    if api_key is not None:
+        return api_key or None
+    return _first_env(API_KEY_ENV)
+
+
+def display_url(url: str | httpx2.URL) -> str:
+    """A URL fit for messages and reprs: any ``user:password@`` part removed."""
+    try:
+        parsed = httpx2.URL(str(url))
+    except httpx2.InvalidURL:
+        return "<invalid URL>"
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    return str(parsed)
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None

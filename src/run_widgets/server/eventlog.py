@@ -1,0 +1,74 @@
+"""Each run's append-only log of SSE frames, which streams follow.
+
+A frame is appended once, already encoded, with its sequence number being its position; a stream
+subscribes from a position and reads until the next ``done`` frame. So a subscriber that arrives
+late (the create-run request's own stream, an ``Idempotency-Key`` replay) misses nothing, and a
+submit_tool_outputs stream starts exactly where its segment does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+DONE_FRAME = b"event: done\ndata: [DONE]\n\n"
+
+
+def encode_json(data: Any) -> bytes:
+    """Compact JSON on one line, as every ``data:`` line and response body is written."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sse_frame(event: str, data: bytes) -> bytes:
+    """One SSE event: an ``event:`` line, one ``data:`` line of JSON, and a blank line."""
+    return b"event: " + event.encode() + b"\ndata: " + data + b"\n\n"
+
+
+class EventLog:
+    """The frames of one run. A frame is bytes, or a pair (plain, with file search content)."""
+
+    __slots__ = ("_frames", "_waiter")
+
+    def __init__(self) -> None:
+        self._frames: list[bytes | tuple[bytes, bytes]] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def append(self, frame: bytes | tuple[bytes, bytes]) -> int:
+        """Add a frame and wake the followers; returns its sequence number."""
+        self._frames.append(frame)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+        return len(self._frames) - 1
+
+    def take(self, position: int, *, include_content: bool = False) -> tuple[bytes, int, bool]:
+        """The frames from ``position`` joined, the position after them, and whether ``done`` was among them."""
+        frames = self._frames
+        end = len(frames)
+        if position >= end:
+            return b"", position, False
+        out: list[bytes] = []
+        done = False
+        while position < end:
+            frame = frames[position]
+            position += 1
+            if isinstance(frame, tuple):
+                frame = frame[1] if include_content else frame[0]
+            out.append(frame)
+            if frame is DONE_FRAME:
+                done = True
+                break
+        return b"".join(out), position, done
+
+    async def wait(self) -> None:
+        """Until the next frame is appended."""
+        if self._waiter is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+        # shield: one follower giving up must not cancel the future the others wait on
+        await asyncio.shield(self._waiter)

@@ -1,0 +1,27 @@
+"""How the server counts tokens when an engine does not report them.
+
+A token is a run of letters and digits (at most 4 characters: longer words count one token per 4
+characters, roughly as real tokenizers split them) or a single other non-space character. It is a
+deterministic estimate, not a real tokenizer, so usage figures are stable across machines.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"\w{1,4}|[^\w\s]", re.UNICODE)
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in ``text`` (see the module docstring)."""
+    return len(_TOKEN.findall(text))
+
+
+def truncate_to_tokens(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` holding at most ``limit`` tokens."""
+    if limit <= 0:
+        return ""
+    for index, match in enumerate(_TOKEN.finditer(text)):
+        if index == limit:
+            return text[: match.start()].rstrip()
+    return text

@@ -1,0 +1,119 @@
+"""Small helpers shared by the routes: JSON bodies in and out, list queries, ``include[]``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..models import FILE_SEARCH_CONTENT_INCLUDE, RequestModel
+from ..models.requests import ListQuery, RequestValidationError, validate_request
+from .errors import BadRequest
+
+MAX_JSON_DEPTH = 64
+_LIST_PARAMS = ("limit", "order", "after", "before")
+
+
+def json_response(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def list_body(page_items: Iterable[tuple[str, bytes]], has_more: bool) -> bytes:
+    """The list envelope around already-serialized objects."""
+    items = list(page_items)
+    first = json.dumps(items[0][0]).encode() if items else b"null"
+    last = json.dumps(items[-1][0]).encode() if items else b"null"
+    return (
+        b'{"object":"list","data":['
+        + b",".join(raw for _, raw in items)
+        + b'],"first_id":'
+        + first
+        + b',"last_id":'
+        + last
+        + b',"has_more":'
+        + (b"true" if has_more else b"false")
+        + b"}"
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object (an empty body reads as ``{}``)."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "it is not UTF-8 JSON text"
+        raise BadRequest(
+            f"We could not parse the JSON body of your request ({detail}). Send a JSON object, "
+            "with the header 'Content-Type: application/json'.",
+            code="invalid_json",
+        ) from None
+    if not isinstance(data, dict):
+        raise BadRequest(
+            'The request body must be a JSON object, like {"key": "value"}.', code="invalid_json"
+        )
+    _check_depth(data)
+    return data
+
+
+def _check_depth(data: Any) -> None:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise BadRequest(
+                f"The request body nests deeper than {MAX_JSON_DEPTH} levels; flatten it.",
+                code="invalid_json",
+            )
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def validate(model: type[RequestModel], data: Any) -> Any:
+    """Validate a body as ``model``; a bad one is a 400 naming the field (``param``)."""
+    try:
+        return validate_request(model, data)
+    except RequestValidationError as exc:
+        raise BadRequest(exc.message, param=exc.param, code="invalid_value") from None
+
+
+def list_query(request: Request) -> ListQuery:
+    """``limit``, ``order``, ``after`` and ``before`` from the query string, checked."""
+    params = request.query_params
+    data = {name: params[name] for name in _LIST_PARAMS if name in params}
+    try:
+        query: ListQuery = validate_request(ListQuery, data)
+        return query
+    except RequestValidationError as exc:
+        hint = {
+            "limit": "an integer from 1 to 100",
+            "order": "'asc' or 'desc'",
+        }.get(exc.param or "", "a valid value")
+        raise BadRequest(
+            f"Invalid '{exc.param}': expected {hint}.", param=exc.param, code="invalid_value"
+        ) from None
+
+
+def include_content(request: Request) -> bool:
+    """Whether ``include[]`` asks for file search result contents."""
+    values = request.query_params.getlist("include[]") + request.query_params.getlist("include")
+    for value in values:
+        if value != FILE_SEARCH_CONTENT_INCLUDE:
+            raise BadRequest(
+                f"Invalid 'include[]': {value!r} is not supported; the only value is "
+                f"'{FILE_SEARCH_CONTENT_INCLUDE}'.",
+                param="include[]",
+                code="invalid_value",
+            )
+    return bool(values)

@@ -1,0 +1,113 @@
+"""When a card talks to its front end: at most one patch per interval, urgent changes at once.
+
+Every synced change costs a comm message over IOPub (rate-limited by Jupyter Server), so a card that
+forwarded every delta would flood it. The batcher coalesces: the first change after a quiet spell
+schedules a flush at ``last_flush + interval``; the changes that follow ride along for free (one
+attribute check each). A status change asks for a flush at once. The clock and the scheduler are
+injected, so tests can drive time by hand.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from . import limits
+
+
+class Scheduler(Protocol):
+    """Where and when flushes run (the card's loop thread, or a test's manual clock)."""
+
+    def now(self) -> float: ...
+
+    def call_soon(self, fn: Callable[[], object]) -> None: ...
+
+    def call_later(self, delay: float, fn: Callable[[], object]) -> None: ...
+
+
+class LoopScheduler:
+    """The real scheduler: the private runtime loop and the monotonic clock."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def call_soon(self, fn: Callable[[], object]) -> None:
+        from .runtime import get_runtime
+
+        get_runtime().call_soon(fn)
+
+    def call_later(self, delay: float, fn: Callable[[], object]) -> None:
+        from .runtime import get_runtime
+
+        get_runtime().call_later(delay, fn)
+
+
+class UpdateBatcher:
+    """Coalesces change notices into calls of ``flush``, at most one per ``interval`` (plus urgent ones).
+
+    ``changed()`` may be called from any thread, under the owner's lock; ``flush`` runs on the
+    scheduler's thread and must take that lock itself.
+    """
+
+    __slots__ = ("_flush", "_last", "_scheduled", "_scheduler", "_timer", "_urgent", "flushes", "interval")
+
+    def __init__(
+        self,
+        flush: Callable[[], object],
+        scheduler: Scheduler,
+        *,
+        interval: float = limits.FLUSH_INTERVAL,
+    ) -> None:
+        self._flush = flush
+        self._scheduler = scheduler
+        self.interval = interval
+        self._last = float("-inf")
+        self._scheduled = False
+        self._urgent = False
+        self._timer = 0  # the live timer's number; older timers find nothing to do
+        self.flushes = 0
+
+    def changed(self) -> None:
+        """Something changed: make sure a flush is on its way, no sooner than the interval allows."""
+        if self._scheduled or self._urgent:
+            return
+        self._scheduled = True
+        self._timer += 1
+        timer = self._timer
+        delay = self._last + self.interval - self._scheduler.now()
+        if delay <= 0:
+            self._scheduler.call_soon(lambda: self._run_timer(timer))
+        else:
+            self._scheduler.call_later(delay, lambda: self._run_timer(timer))
+
+    def urgent(self) -> None:
+        """Something that must show at once changed (a status): flush as soon as the scheduler can."""
+        if self._urgent:
+            return
+        self._urgent = True
+        self._scheduler.call_soon(self._run_urgent)
+
+    def _run_timer(self, timer: int) -> None:
+        if not self._scheduled or timer != self._timer:
+            return
+        self._scheduled = False
+        self._run()
+
+    def _run_urgent(self) -> None:
+        if not self._urgent:
+            return
+        self._urgent = False
+        self._scheduled = False  # this flush carries whatever the pending timer would have
+        self._run()
+
+    def _run(self) -> None:
+        self._last = self._scheduler.now()
+        self.flushes += 1
+        self._flush()
+
+    def done(self) -> None:
+        """A checkpoint took everything: forget pending flushes (their timers will find nothing to do)."""
+        self._scheduled = False
+        self._urgent = False
+        self._last = self._scheduler.now()

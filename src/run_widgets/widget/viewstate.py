@@ -1,0 +1,181 @@
+"""The card's kernel-side state: the full snapshot, the capped views last sent, and the patch counter.
+
+Pure and single-threaded (the card serializes calls with its lock). Applying an event only touches the
+snapshot; views are rebuilt at flush time, and only for the steps that changed since the last flush.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Message, Run, RunStep, StreamEvent
+from ..state import RunSnapshot
+from . import limits
+from .views import RunView, StepView, message_id_of, run_view, step_view, to_json
+
+
+@dataclass
+class Update:
+    """What changed in the views since the previous refresh."""
+
+    run: RunView | None = None
+    steps: list[StepView] = field(default_factory=list)
+    order: list[str] | None = None
+
+    def __bool__(self) -> bool:
+        return self.run is not None or bool(self.steps) or self.order is not None
+
+
+class ViewState:
+    """A ``RunSnapshot`` plus the views built from it, numbered by ``seq`` (one per patch or checkpoint)."""
+
+    def __init__(self, snapshot: RunSnapshot | None = None, *, cap: int = limits.TEXT_CAP) -> None:
+        self.snapshot = snapshot if snapshot is not None else RunSnapshot()
+        self.cap = cap
+        self.seq = 0
+        self.run_view: RunView | None = None
+        self._views: dict[str, StepView] = {}
+        self._message_step: dict[str, str] = {}
+        self._failed_step_id: str | None = None
+
+    # --- input -------------------------------------------------------------------------------------
+
+    def apply(self, event: Any) -> StreamEvent:
+        return self.snapshot.apply(event)
+
+    def apply_object(self, obj: Run | RunStep | Message) -> None:
+        self.snapshot.apply_object(obj)
+
+    # --- views -------------------------------------------------------------------------------------
+
+    @property
+    def step_views(self) -> list[StepView]:
+        """Every step's view, in creation order (after a ``refresh``)."""
+        views = self._views
+        return [views[step_id] for step_id in self.snapshot.step_ids if step_id in views]
+
+    def refresh(self) -> Update:
+        """Rebuild the views of what changed in the snapshot; returns the views that differ."""
+        changes = self.snapshot.take_changes()
+        update = Update()
+        if not changes:
+            return update
+        snapshot = self.snapshot
+        to_build: dict[str, RunStep] = {}
+        for step_id in changes.steps:
+            step = snapshot.step(step_id)
+            if step is None:
+                continue
+            to_build[step_id] = step
+            message_id = message_id_of(step)
+            if message_id:
+                self._message_step[message_id] = step_id
+        for message_id in changes.messages:
+            owner = self._message_step.get(message_id)
+            if owner is not None and owner not in to_build:
+                step = snapshot.step(owner)
+                if step is not None:
+                    to_build[owner] = step
+        added = False
+        failed_changed = False
+        for step_id, step in to_build.items():
+            message_id = message_id_of(step)
+            message = snapshot.message(message_id) if message_id else None
+            view = step_view(step, message, cap=self.cap)
+            old = self._views.get(step_id)
+            if old is None:
+                added = True
+            if old != view:
+                self._views[step_id] = view
+                update.steps.append(view)
+                if view["status"] == "failed" or (old is not None and old["status"] == "failed"):
+                    failed_changed = True
+        if added:
+            update.order = [step_id for step_id in snapshot.step_ids if step_id in self._views]
+        if failed_changed:
+            self._failed_step_id = self._find_failed_step()
+        run = snapshot.run
+        if run is not None and (changes.run or failed_changed):
+            view_of_run = run_view(run, failed_step_id=self._failed_step_id, cap=self.cap)
+            if view_of_run != self.run_view:
+                self.run_view = view_of_run
+                update.run = view_of_run
+        return update
+
+    def _find_failed_step(self) -> str | None:
+        for step_id in reversed(self.snapshot.step_ids):
+            view = self._views.get(step_id)
+            if view is not None and view["status"] == "failed":
+                return step_id
+        return None
+
+    def next_patch(self) -> dict[str, Any] | None:
+        """A ``patch`` message for what changed since the last one, or None when nothing did."""
+        update = self.refresh()
+        if not update:
+            return None
+        self.seq += 1
+        patch: dict[str, Any] = {"type": "patch", "seq": self.seq}
+        if update.run is not None:
+            patch["run"] = update.run
+        if update.steps:
+            patch["steps"] = update.steps
+        if update.order is not None:
+            patch["order"] = update.order
+        return patch
+
+    def checkpoint(self) -> bool:
+        """Fold pending changes into the views for a trait checkpoint; True if ``seq`` moved."""
+        if self.refresh():
+            self.seq += 1
+            return True
+        return False
+
+    # --- answers to requests -----------------------------------------------------------------------
+
+    def detail(self, step_id: str) -> StepView | None:
+        """The full step (texts uncapped), cut only if its JSON would pass ``DETAIL_MAX_BYTES``."""
+        step = self.snapshot.step(step_id)
+        if step is None:
+            return None
+        message_id = message_id_of(step)
+        message = self.snapshot.message(message_id) if message_id else None
+        cap: int | None = None
+        while True:
+            view = step_view(step, message, cap=cap)
+            size = len(to_json(view).encode())
+            if size <= limits.DETAIL_MAX_BYTES:
+                return view
+            # Shrink the per-text cap until the whole step fits; texts dominate the size.
+            cap = max(1_000, (cap or size) // 2)
+
+    def export(self, step_id: str | None = None) -> str | None:
+        """The full run (run, steps, messages), or one step and its message, as pretty JSON."""
+        snapshot = self.snapshot
+        if step_id is not None:
+            step = snapshot.step(step_id)
+            if step is None:
+                return None
+            message_id = message_id_of(step)
+            message = snapshot.message(message_id) if message_id else None
+            data: dict[str, Any] = {"step": step.to_dict()}
+            if message is not None:
+                data["message"] = message.to_dict()
+        else:
+            data = {
+                "run": snapshot.run.to_dict() if snapshot.run is not None else None,
+                "steps": [step.to_dict() for step in snapshot.steps],
+                "messages": [message.to_dict() for message in snapshot.messages],
+            }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    def final_text(self) -> str:
+        """The last assistant message's text (what the run answered), uncapped."""
+        for step_id in reversed(self.snapshot.step_ids):
+            step = self.snapshot.step(step_id)
+            message_id = message_id_of(step) if step is not None else None
+            if message_id:
+                return self.snapshot.text_of(message_id)
+        return ""

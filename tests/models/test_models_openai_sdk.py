@@ -1,0 +1,390 @@
+"""The official openai SDK's objects convert to ours and back without losing anything.
+
+SDK objects are built the two ways the SDK builds them: ``model_validate`` (strict) and
+``construct`` (what its client does with every response by default), and also by the SDK's own
+client parsing our JSON and our SSE frames served over ``httpx2.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+import openai
+import pytest
+import wire_samples as samples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openai.types.beta import Assistant as SdkAssistant
+from openai.types.beta import AssistantDeleted as SdkAssistantDeleted
+from openai.types.beta import AssistantStreamEvent
+from openai.types.beta import Thread as SdkThread
+from openai.types.beta import ThreadDeleted as SdkThreadDeleted
+from openai.types.beta.threads import Message as SdkMessage
+from openai.types.beta.threads import MessageDeleted as SdkMessageDeleted
+from openai.types.beta.threads import MessageDeltaEvent as SdkMessageDeltaEvent
+from openai.types.beta.threads import Run as SdkRun
+from openai.types.beta.threads.runs import RunStep as SdkRunStep
+from openai.types.beta.threads.runs import RunStepDeltaEvent as SdkRunStepDeltaEvent
+from pydantic import BaseModel, TypeAdapter
+
+from run_widgets.models import (
+    EVENT_TYPES,
+    Assistant,
+    AssistantDeleted,
+    DoneEvent,
+    Message,
+    MessageDeleted,
+    MessageDeltaEvent,
+    Run,
+    RunStep,
+    RunStepDeltaEvent,
+    Thread,
+    ThreadCreated,
+    ThreadDeleted,
+    UnknownEvent,
+    WireModel,
+    from_openai,
+    parse_event,
+    to_openai,
+)
+
+JSON = dict[str, Any]
+SDK_EVENT = TypeAdapter(AssistantStreamEvent)
+
+
+def conversion_cases() -> list[tuple[str, type[BaseModel], type[WireModel], JSON]]:
+    cases: list[tuple[str, type[BaseModel], type[WireModel], JSON]] = []
+    cases += [(f"run-{s}", SdkRun, Run, samples.run(s)) for s in samples.RUN_STATUSES]
+    cases += [("run-every-tool-json_schema-forced-function", SdkRun, Run, samples.full_run())]
+    cases += [
+        (f"run-tool_choice-{i}", SdkRun, Run, samples.run(tools=samples.ALL_TOOLS, tool_choice=c))
+        for i, c in enumerate(samples.TOOL_CHOICES)
+    ]
+    cases += [
+        (f"run-response_format-{i}", SdkRun, Run, samples.run(response_format=f))
+        for i, f in enumerate(samples.RESPONSE_FORMATS)
+    ]
+    cases += [
+        (f"run-truncation-{t['type']}", SdkRun, Run, samples.run(truncation_strategy=t))
+        for t in samples.TRUNCATION_STRATEGIES
+    ]
+    cases += [
+        (
+            "run-minimal",
+            SdkRun,
+            Run,
+            {
+                k: samples.run()[k]
+                for k in (
+                    "id",
+                    "object",
+                    "created_at",
+                    "thread_id",
+                    "assistant_id",
+                    "status",
+                    "model",
+                    "instructions",
+                    "tools",
+                    "parallel_tool_calls",
+                )
+            },
+        )
+    ]
+    cases += [(f"step-{n}", SdkRunStep, RunStep, d) for n, d in samples.all_steps().items()]
+    cases += [(f"message-{n}", SdkMessage, Message, d) for n, d in samples.all_messages().items()]
+    cases += [
+        ("thread", SdkThread, Thread, samples.thread()),
+        (
+            "thread-bare",
+            SdkThread,
+            Thread,
+            {"id": "thread_1", "object": "thread", "created_at": 1, "metadata": None, "tool_resources": None},
+        ),
+    ]
+    cases += [
+        ("assistant", SdkAssistant, Assistant, samples.assistant()),
+        (
+            "assistant-json_schema",
+            SdkAssistant,
+            Assistant,
+            samples.assistant(response_format=samples.JSON_SCHEMA_FORMAT),
+        ),
+    ]
+    cases += [
+        (f"message-delta-{n}", SdkMessageDeltaEvent, MessageDeltaEvent, d)
+        for n, d in samples.all_message_deltas().items()
+    ]
+    cases += [
+        (f"step-delta-{n}", SdkRunStepDeltaEvent, RunStepDeltaEvent, d)
+        for n, d in samples.all_step_deltas().items()
+    ]
+    cases += [
+        (
+            "thread-deleted",
+            SdkThreadDeleted,
+            ThreadDeleted,
+            {"id": "thread_1", "object": "thread.deleted", "deleted": True},
+        ),
+        (
+            "assistant-deleted",
+            SdkAssistantDeleted,
+            AssistantDeleted,
+            {"id": "asst_1", "object": "assistant.deleted", "deleted": True},
+        ),
+        (
+            "message-deleted",
+            SdkMessageDeleted,
+            MessageDeleted,
+            {"id": "msg_1", "object": "thread.message.deleted", "deleted": True},
+        ),
+    ]
+    return cases
+
+
+CASES = conversion_cases()
+IDS = [c[0] for c in CASES]
+
+
+def sdk_dump(obj: BaseModel) -> JSON:
+    """What the SDK would send: its set fields under their wire names (``json_schema.schema``)."""
+    return obj.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+@pytest.mark.parametrize(("sdk_type", "ours_type", "data"), [c[1:] for c in CASES], ids=IDS)
+def test_sdk_objects_convert_to_ours_and_back(
+    sdk_type: type[BaseModel], ours_type: type[WireModel], data: JSON
+) -> None:
+    sdk = sdk_type.model_validate(data)
+    ours = from_openai(sdk)
+    assert type(ours) is ours_type
+    assert ours.to_dict() == sdk_dump(sdk) == data
+    back = to_openai(ours)
+    assert type(back) is sdk_type
+    assert back == sdk
+    assert sdk_dump(back) == data
+
+
+@pytest.mark.parametrize(("sdk_type", "ours_type", "data"), [c[1:] for c in CASES], ids=IDS)
+def test_sdk_objects_built_loosely_convert_too(
+    sdk_type: type[BaseModel], ours_type: type[WireModel], data: JSON
+) -> None:
+    """The SDK's client builds responses with ``construct`` (no validation) unless told to be strict."""
+    sdk = sdk_type.construct(**data)
+    ours = from_openai(sdk)
+    assert type(ours) is ours_type
+    assert ours.to_dict() == data
+
+
+@pytest.mark.parametrize(("sdk_type", "ours_type", "data"), [c[1:] for c in CASES], ids=IDS)
+def test_sdk_extras_survive_both_ways(
+    sdk_type: type[BaseModel], ours_type: type[WireModel], data: JSON
+) -> None:
+    data = {**data, "x_server_extension": {"region": "eu"}}
+    sdk = sdk_type.model_validate(data)
+    ours = from_openai(sdk)
+    assert ours.to_dict() == sdk_dump(sdk) == data
+    assert sdk_dump(to_openai(ours)) == data
+
+
+def test_fields_the_sdk_lacks_ride_along_as_its_extras() -> None:
+    """reasoning_effort is on our Run (the spec has it) but not on the SDK's: it survives as an extra."""
+    data = samples.run(reasoning_effort="high")
+    sdk = to_openai(Run.model_validate(data))
+    assert sdk_dump(sdk) == data
+    assert sdk.model_extra == {"reasoning_effort": "high"}
+    assert from_openai(sdk).reasoning_effort == "high"
+
+
+def sdk_event_classes() -> list[type[BaseModel]]:
+    return list(typing.get_args(typing.get_args(AssistantStreamEvent)[0]))
+
+
+def event_payload(name: str) -> Any:
+    if name == "thread.created":
+        return samples.thread()
+    if name == "thread.run.step.delta":
+        return samples.all_step_deltas()["function_first"]
+    if name.startswith("thread.run.step."):
+        return samples.all_steps()["all_tool_calls"]
+    if name.startswith("thread.run."):
+        return samples.run("requires_action" if name.endswith("requires_action") else "in_progress")
+    if name == "thread.message.delta":
+        return samples.all_message_deltas()["first_text"]
+    if name.startswith("thread.message."):
+        return samples.all_messages()["every_part"]
+    assert name == "error"
+    return {"message": "boom", "type": "server_error", "param": None, "code": "server_error"}
+
+
+@pytest.mark.parametrize("sdk_class", sdk_event_classes(), ids=lambda c: c.__name__)
+def test_every_sdk_stream_event_class_converts_both_ways(sdk_class: type[BaseModel]) -> None:
+    name = typing.get_args(sdk_class.model_fields["event"].annotation)[0]
+    frame = {"event": name, "data": event_payload(name)}
+    sdk = SDK_EVENT.validate_python(frame)
+    assert type(sdk) is sdk_class
+    ours = from_openai(sdk)
+    assert type(ours) is EVENT_TYPES[name]
+    assert type(ours).__name__ == sdk_class.__name__  # the same class names as the SDK
+    assert ours.to_dict() == sdk_dump(sdk) == frame
+    back = to_openai(ours)
+    assert type(back) is sdk_class and back == sdk
+    assert from_openai(sdk).to_dict() == parse_event(name, json.dumps(frame["data"])).to_dict()
+
+
+def test_thread_created_keeps_its_enabled_flag() -> None:
+    frame = {"event": "thread.created", "data": samples.thread(), "enabled": True}
+    ours = from_openai(SDK_EVENT.validate_python(frame))
+    assert isinstance(ours, ThreadCreated) and ours.to_dict() == frame
+    assert to_openai(ours).enabled is True
+
+
+def test_what_the_sdk_cannot_hold_is_refused_clearly() -> None:
+    with pytest.raises(TypeError, match="no event type for 'done'"):
+        to_openai(DoneEvent(event="done", data="[DONE]"))
+    with pytest.raises(TypeError, match="no event type for 'ping'"):
+        to_openai(UnknownEvent(event="ping", data=None))
+    with pytest.raises(TypeError, match="no run_widgets type for"):
+        from_openai(openai.types.shared.ErrorObject(message="x", type="y"))
+
+
+def test_our_own_objects_pass_through_from_openai() -> None:
+    run = Run.model_validate(samples.run())
+    assert from_openai(run) is run
+
+
+# --- the SDK's own client, parsing what we serve --------------------------------------------------
+
+
+def sdk_client(handler: Any) -> openai.OpenAI:
+    return openai.OpenAI(
+        base_url="http://runs.test/v1",
+        api_key="sk-test",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _quiet_deprecations() -> Iterator[None]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+def test_objects_the_sdk_client_parsed_convert_losslessly() -> None:
+    run = samples.full_run()
+    step_page = samples.list_of(list(samples.all_steps().values()))
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/steps"):
+            return httpx2.Response(200, json=step_page)
+        return httpx2.Response(200, json=run)
+
+    client = sdk_client(handler)
+    sdk_run = client.beta.threads.runs.retrieve("run_abc123", thread_id="thread_abc123")
+    assert from_openai(sdk_run).to_dict() == run
+    assert to_openai(from_openai(sdk_run)) == SdkRun.model_validate(run)
+    steps = client.beta.threads.runs.steps.list("run_abc123", thread_id="thread_abc123")
+    assert [from_openai(s).to_dict() for s in steps.data] == step_page["data"]
+
+
+def sse(frames: list[tuple[str, Any]]) -> bytes:
+    out = []
+    for name, data in frames:
+        text = data if isinstance(data, str) else json.dumps(data)
+        out.append(f"event: {name}\ndata: {text}\n\n")
+    return "".join(out).encode()
+
+
+def test_stream_events_the_sdk_client_parsed_match_ours() -> None:
+    frames: list[tuple[str, Any]] = [
+        ("thread.run.created", samples.run("queued")),
+        ("thread.run.queued", samples.run("queued")),
+        ("thread.run.in_progress", samples.run("in_progress")),
+        (
+            "thread.run.step.created",
+            samples.step({"type": "tool_calls", "tool_calls": []}, status="in_progress"),
+        ),
+        (
+            "thread.run.step.in_progress",
+            samples.step({"type": "tool_calls", "tool_calls": []}, status="in_progress"),
+        ),
+        ("thread.run.step.delta", samples.all_step_deltas()["function_first"]),
+        ("thread.run.step.delta", samples.all_step_deltas()["function_more"]),
+        ("thread.message.created", samples.all_messages()["in_progress"]),
+        ("thread.message.delta", samples.all_message_deltas()["first_text"]),
+        ("thread.message.delta", samples.all_message_deltas()["more_text"]),
+        ("thread.message.completed", samples.message()),
+        ("thread.run.requires_action", samples.run("requires_action")),
+        ("done", "[DONE]"),
+    ]
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        assert json.loads(request.content) == {"assistant_id": "asst_abc123", "stream": True}
+        return httpx2.Response(200, content=sse(frames), headers={"content-type": "text/event-stream"})
+
+    stream = sdk_client(handler).beta.threads.runs.create(
+        "thread_abc123", assistant_id="asst_abc123", stream=True
+    )
+    sdk_events = list(stream)
+    assert len(sdk_events) == len(frames) - 1  # the SDK stops at [DONE] without yielding it
+    for sdk_event, (name, data) in zip(sdk_events, frames, strict=False):
+        ours = parse_event(name, json.dumps(data))
+        assert from_openai(sdk_event).to_dict() == ours.to_dict() == {"event": name, "data": data}
+        assert to_openai(ours) == sdk_event
+
+
+# --- random valid objects ----------------------------------------------------------------------------
+
+metadata = st.dictionaries(st.text(max_size=64), st.text(max_size=512), max_size=16)
+timestamps = st.none() | st.integers(min_value=0, max_value=4_102_444_800)
+
+
+SDK_RUN_REQUIRED = frozenset(name for name, field in SdkRun.model_fields.items() if field.is_required())
+
+
+@st.composite
+def random_runs(draw: st.DrawFn) -> JSON:
+    status = draw(st.sampled_from(samples.RUN_STATUSES))
+    data = samples.run(status)
+    for stamp in ("started_at", "cancelled_at", "failed_at", "completed_at", "expires_at"):
+        data[stamp] = draw(timestamps)
+    data["metadata"] = draw(st.none() | metadata)
+    data["tools"] = draw(st.lists(st.sampled_from(samples.ALL_TOOLS), max_size=20))
+    data["tool_choice"] = draw(st.sampled_from([None, *samples.TOOL_CHOICES]))
+    data["response_format"] = draw(st.sampled_from([None, *samples.RESPONSE_FORMATS]))
+    data["truncation_strategy"] = draw(st.sampled_from([None, *samples.TRUNCATION_STRATEGIES]))
+    data["temperature"] = draw(st.none() | st.floats(min_value=0, max_value=2))
+    data["top_p"] = draw(st.none() | st.floats(min_value=0, max_value=1))
+    data["max_prompt_tokens"] = draw(st.none() | st.integers(min_value=256, max_value=10**6))
+    data["parallel_tool_calls"] = draw(st.booleans())
+    data["instructions"] = draw(st.text(max_size=200))
+    data["usage"] = draw(
+        st.none()
+        | st.fixed_dictionaries(
+            {
+                k: st.integers(min_value=0, max_value=10**7)
+                for k in ("prompt_tokens", "completion_tokens", "total_tokens")
+            }
+        )
+    )
+    optional = [k for k in data if k not in SDK_RUN_REQUIRED]
+    for key in draw(st.lists(st.sampled_from(optional), unique=True)):
+        del data[key]  # any optional field may be absent
+    return data
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_runs())
+def test_random_valid_runs_round_trip_through_ours_and_the_sdk(data: JSON) -> None:
+    ours = Run.model_validate(data)
+    assert ours.to_dict() == data
+    sdk = to_openai(ours)
+    assert sdk == SdkRun.model_validate(data)
+    assert from_openai(sdk).to_dict() == data
+    assert ours.created.timestamp() == data["created_at"]
