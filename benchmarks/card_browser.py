@@ -93,7 +93,9 @@ def thousand_step_case(n: int = 1000, deltas: int = 60) -> tuple[dict[str, Any],
     words = " ".join(f"word{i}" for i in range(deltas))
     script.message(words, finish=False)
     # Split after the new message's first delta: the state holds n steps; each later event is one delta.
-    first_delta = next(i for i in range(before, len(script.events)) if script.events[i]["event"] == "thread.message.delta")
+    first_delta = next(
+        i for i in range(before, len(script.events)) if script.events[i]["event"] == "thread.message.delta"
+    )
     state, patches, _ = streamed(script, first_delta + 1)
     return state, patches
 

@@ -3,7 +3,7 @@
 // `Requests` (ids + acks + timeout); their outcome lands in the store's view state.
 
 import type { Ack, StepView, ToolCallRequest } from "./protocol";
-import { NOT_CONNECTED, type Requests } from "./requests";
+import type { Requests } from "./requests";
 import type { CardStore, DetailEntry, FormState } from "./store";
 import { stepEnd } from "./protocol";
 import { copyText, downloadText, safeName } from "./util/clipboard";
@@ -15,10 +15,6 @@ export class Actions {
     private readonly store: CardStore,
     private readonly requests: Requests,
   ) {}
-
-  get connected(): boolean {
-    return !this.store.state.data.readonly;
-  }
 
   // --- steps -------------------------------------------------------------------------------------
 
@@ -32,7 +28,7 @@ export class Actions {
 
   /** Fetch the uncapped step when the capped one is shown and a newer full version may exist. */
   ensureDetail(step: StepView): void {
-    if (!step.truncated || !this.connected) return;
+    if (!step.truncated) return;
     const entry = this.store.state.ui.details.get(step.id);
     if (entry) {
       if (entry.base === step || entry.state === "loading") return;
@@ -126,13 +122,11 @@ export class Actions {
 
   /** The run (or one step) as pretty JSON: the kernel's full export, else the card's own state. */
   async json(stepId?: string): Promise<{ text: string; fromState: boolean; error?: string }> {
-    const ack = this.connected
-      ? await this.requests.send("export", stepId ? { step_id: stepId } : {})
-      : null;
-    if (ack?.ok && typeof ack.json === "string") return { text: ack.json, fromState: false };
+    const ack = await this.requests.send("export", stepId ? { step_id: stepId } : {});
+    if (ack.ok && typeof ack.json === "string") return { text: ack.json, fromState: false };
     const { run, steps } = this.store.state.data;
-    const value = stepId ? steps.find((s) => s.id === stepId) ?? null : { run, steps };
-    return { text: JSON.stringify(value, null, 2), fromState: true, error: ack ? describe(ack) : undefined };
+    const value = stepId ? (steps.find((s) => s.id === stepId) ?? null) : { run, steps };
+    return { text: JSON.stringify(value, null, 2), fromState: true, error: describe(ack) };
   }
 
   async exportRun(): Promise<CopyResult> {
@@ -140,14 +134,14 @@ export class Actions {
     const { text, fromState, error } = await this.json();
     const base = safeName(runId);
     downloadText(`${base.startsWith("run_") ? base : `run_${base}`}.json`, text);
-    return { ok: true, note: fromState && error ? `saved the card's capped state (${error})` : undefined };
+    return { ok: true, note: fromState ? `saved the card's capped state (${error})` : undefined };
   }
 
   async copyJson(stepId?: string): Promise<CopyResult> {
     const { text, fromState, error } = await this.json(stepId);
     const ok = await copyText(text);
     if (!ok) return { ok: false, error: "the browser refused to copy" };
-    return { ok: true, note: fromState && error ? `copied the card's capped state (${error})` : undefined };
+    return { ok: true, note: fromState ? `copied the card's capped state (${error})` : undefined };
   }
 
   async copy(text: string): Promise<CopyResult> {
@@ -156,6 +150,5 @@ export class Actions {
 }
 
 function describe(ack: Ack): string {
-  const error = (ack.error ?? "").trim() || "the kernel refused the request";
-  return error === NOT_CONNECTED ? `${error}: open the notebook with a running kernel to do this` : error;
+  return (ack.error ?? "").trim() || "the kernel refused the request";
 }

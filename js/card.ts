@@ -35,7 +35,7 @@ function readTraits(model: AnyModel<CardTraits>): Partial<CardTraits> {
 
 export function createCard(model: AnyModel<CardTraits>, options: { timeoutMs?: number } = {}): Card {
   const store = new CardStore(readTraits(model));
-  const requests = new Requests(model, () => store.state.data.readonly, options.timeoutMs);
+  const requests = new Requests(model, options.timeoutMs);
   const actions = new Actions(store, requests);
 
   store.onResync = () => {

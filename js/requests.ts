@@ -5,7 +5,6 @@
 import type { Ack } from "./protocol";
 
 export const NO_ANSWER = "no answer from the kernel: is it running?";
-export const NOT_CONNECTED = "not connected to a kernel";
 
 export interface Sender {
   send(content: unknown): void;
@@ -29,16 +28,16 @@ export class Requests {
 
   constructor(
     private readonly model: Sender,
-    private readonly readonly: () => boolean,
     /** How long to wait for an ack (ms); the kernel answers at once unless it is busy or gone. */
     private readonly timeoutMs: number = 15000,
   ) {}
 
+  /**
+   * Send a request; resolves with its ack. A saved page's host (read-only) answers too: `detail` and
+   * `export` from data saved with the page, anything else "not connected to a kernel".
+   */
   send(type: string, fields: Record<string, unknown> = {}, timeoutMs?: number): Promise<Ack> {
     const req_id = nextReqId();
-    if (this.readonly()) {
-      return Promise.resolve({ type: "ack", req_id, ok: false, error: NOT_CONNECTED });
-    }
     return new Promise<Ack>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(req_id);

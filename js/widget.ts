@@ -28,5 +28,3 @@ export default function widget(): { initialize: Initialize<CardTraits>; render: 
     },
   };
 }
-
-export { mountStatic } from "./static";

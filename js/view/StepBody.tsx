@@ -73,18 +73,23 @@ export function StepBody({ id, step, detail, pending, readonly, textCap, actions
         <ToolCall key={call.id} call={call} actions={actions} pending={pending && typeof call.output !== "string"} />
       ))}
       {step.truncated && !full ? (
-        <Truncation step={step} detail={detail} readonly={readonly} textCap={textCap} actions={actions} />
+        <Truncation step={step} detail={detail} textCap={textCap} actions={actions} />
+      ) : null}
+      {full?.truncated ? (
+        <div class="rw-note rw-truncated" data-testid="truncated">
+          {readonly ? "The full text was not saved with this page" : "The kernel sent a shortened step"} (cut at{" "}
+          {formatCount(textCap)} characters).
+        </div>
       ) : null}
     </div>
   );
 }
 
-function Truncation({ step, detail, readonly, textCap, actions }: Omit<Props, "id" | "pending">) {
+function Truncation({ step, detail, textCap, actions }: Omit<Props, "id" | "pending" | "readonly">) {
   const cap = formatCount(textCap);
   let text: string;
   let retry = false;
-  if (readonly) text = `Long texts in this saved card are cut at ${cap} characters.`;
-  else if (detail?.state === "loading") text = "Loading the full step…";
+  if (detail?.state === "loading") text = "Loading the full step…";
   else if (detail?.state === "error") {
     text = `Could not load the full step: ${detail.error}`;
     retry = true;

@@ -59,12 +59,15 @@ class CardPage:
         body_attrs: str = "",
         page_style: str = "",
         before_load: Callable[[Any], None] | None = None,
+        html: str | None = None,
     ) -> None:
+        """The harness page; or, with ``html``, that page instead (a saved card from ``to_html``)."""
         self.blocked: list[str] = []
         self.errors: list[str] = []
         # Resources a test loads on purpose (a remote image after a click): their aborted load is expected.
         self.expected_failures: set[str] = set()
-        html = page_html(body_attrs, page_style)
+        saved = html is not None
+        html = html if html is not None else page_html(body_attrs, page_style)
 
         def route(route: Any) -> None:
             if route.request.url == PAGE_URL:
@@ -80,7 +83,12 @@ class CardPage:
         if before_load is not None:
             before_load(self.page)
         self.page.goto(PAGE_URL)
-        self.page.evaluate("source => host.load(source)", (STATIC / "widget.js").read_text())
+        if saved:
+            self.page.wait_for_selector(
+                "#rw-root[data-mounted='1'], #rw-root[data-mount-error]", state="attached"
+            )
+        else:
+            self.page.evaluate("source => host.load(source)", (STATIC / "widget.js").read_text())
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
@@ -96,6 +104,14 @@ class CardPage:
 
     def custom(self, message: dict[str, Any]) -> None:
         self.page.evaluate("message => host.custom(message)", message)
+
+    def deliver(self, log: list[tuple[str, dict[str, Any]]]) -> None:
+        """Replay what a card sent (``Feed.take_log()``): custom messages and trait updates, in order."""
+        for kind, payload in log:
+            if kind == "custom":
+                self.custom(payload)
+            else:
+                self.traits(payload)
 
     def ack(self, request_type: str, **fields: Any) -> dict[str, Any]:
         """Answer the last request of this type (``ok`` defaults to true); returns the request."""

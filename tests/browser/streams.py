@@ -92,7 +92,12 @@ class RunScript:
 
     def _end_step(self, step: dict[str, Any], status: str = "completed", **fields: Any) -> None:
         step["status"] = status
-        key = {"completed": "completed_at", "failed": "failed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
+        key = {
+            "completed": "completed_at",
+            "failed": "failed_at",
+            "cancelled": "cancelled_at",
+            "expired": "expired_at",
+        }[status]
         step[key] = self.now
         step.update(fields)
         if status == "completed":
@@ -121,12 +126,18 @@ class RunScript:
         return self.status("in_progress")
 
     def usage(self, prompt: int, completion: int) -> RunScript:
-        self.run["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+        self.run["usage"] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
         return self
 
     # --- steps -----------------------------------------------------------------------------------
 
-    def message(self, text: str, *, chunk_words: int = 1, finish: bool = True, status: str = "completed") -> str:
+    def message(
+        self, text: str, *, chunk_words: int = 1, finish: bool = True, status: str = "completed"
+    ) -> str:
         """A message-creation step whose text streams in word by word; returns the step id."""
         self._msg_n += 1
         message = {
@@ -140,7 +151,10 @@ class RunScript:
             "assistant_id": self.run["assistant_id"],
             "run_id": self.run["id"],
         }
-        step = self._step("message_creation", {"type": "message_creation", "message_creation": {"message_id": message["id"]}})
+        step = self._step(
+            "message_creation",
+            {"type": "message_creation", "message_creation": {"message_id": message["id"]}},
+        )
         self.emit("thread.message.created", message)
         self.emit("thread.message.in_progress", message)
         words = text.split(" ")
@@ -150,7 +164,10 @@ class RunScript:
             part: dict[str, Any] = {"index": 0, "type": "text", "text": {"value": value}}
             if i == 0:
                 part["text"]["annotations"] = []
-            self.emit("thread.message.delta", {"id": message["id"], "object": "thread.message.delta", "delta": {"content": [part]}})
+            self.emit(
+                "thread.message.delta",
+                {"id": message["id"], "object": "thread.message.delta", "delta": {"content": [part]}},
+            )
         if finish:
             self.tick(2)
             message["status"] = status
@@ -173,7 +190,11 @@ class RunScript:
             self._call_n += 1
             arguments = args if isinstance(args, str) else json.dumps(args)
             tool_calls.append(
-                {"id": f"call_{self._call_n:03d}{self.run['id'][-4:]}", "type": "function", "function": {"name": name, "arguments": arguments, "output": None}}
+                {
+                    "id": f"call_{self._call_n:03d}{self.run['id'][-4:]}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments, "output": None},
+                }
             )
         step = self._step("tool_calls", {"type": "tool_calls", "tool_calls": tool_calls})
         ids = [c["id"] for c in tool_calls]
@@ -189,7 +210,14 @@ class RunScript:
         self.run["required_action"] = {
             "type": "submit_tool_outputs",
             "submit_tool_outputs": {
-                "tool_calls": [{"id": c["id"], "type": "function", "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]}} for c in calls]
+                "tool_calls": [
+                    {
+                        "id": c["id"],
+                        "type": "function",
+                        "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]},
+                    }
+                    for c in calls
+                ]
             },
         }
         self.run["expires_at"] = self.now + expires_in
@@ -210,7 +238,11 @@ class RunScript:
         outputs: list[dict[str, Any]] = [{"type": "logs", "logs": logs}]
         if image_file:
             outputs.append({"type": "image", "image": {"file_id": image_file}})
-        call = {"id": f"call_ci{self._step_n:03d}", "type": "code_interpreter", "code_interpreter": {"input": code, "outputs": []}}
+        call = {
+            "id": f"call_ci{self._step_n:03d}",
+            "type": "code_interpreter",
+            "code_interpreter": {"input": code, "outputs": []},
+        }
         step = self._step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
         self.tick(2)
         call["code_interpreter"]["outputs"] = outputs
@@ -224,7 +256,12 @@ class RunScript:
             "file_search": {
                 "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.4},
                 "results": [
-                    {"file_id": f"file-{i}", "file_name": name, "score": score, "content": [{"type": "text", "text": text}]}
+                    {
+                        "file_id": f"file-{i}",
+                        "file_name": name,
+                        "score": score,
+                        "content": [{"type": "text", "text": text}],
+                    }
                     for i, (name, score, text) in enumerate(results)
                 ],
             },
@@ -255,7 +292,10 @@ def completed_run() -> RunScript:
     s = RunScript()
     s.start()
     s.tick(1)
-    fn_step, _ = s.function_calls([("get_weather", {"city": "Paris", "unit": "celsius"})], outputs=['{"temp_c": 18, "sky": "sunny", "wind_kmh": 9}'])
+    s.function_calls(
+        [("get_weather", {"city": "Paris", "unit": "celsius"})],
+        outputs=['{"temp_c": 18, "sky": "sunny", "wind_kmh": 9}'],
+    )
     s.tick(1)
     s.code_interpreter(
         "import statistics\nhighs = [19, 21, 20]\nprint(statistics.mean(highs))",
@@ -299,7 +339,9 @@ def requires_action_run(*, python_tool: bool = False) -> tuple[RunScript, list[s
     s = RunScript()
     s.start()
     s.tick(2)
-    step_id, ids = s.function_calls([("get_weather", {"city": "Paris"}), ("get_time", {"timezone": "Europe/Paris"})])
+    step_id, ids = s.function_calls(
+        [("get_weather", {"city": "Paris"}), ("get_time", {"timezone": "Europe/Paris"})]
+    )
     s.require_action(step_id, expires_in=9 * 60 + 30)
     return s, ids
 
@@ -313,7 +355,9 @@ def failed_run() -> tuple[RunScript, str]:
     step_id, _ = s.function_calls([("get_weather", {"city": "Atlantis"})])
     s.tick(2)
     s.fail_step(step_id, "server_error", "The tool server returned 502 Bad Gateway.")
-    s.status("failed", last_error={"code": "server_error", "message": "The run failed while calling get_weather."})
+    s.status(
+        "failed", last_error={"code": "server_error", "message": "The run failed while calling get_weather."}
+    )
     return s, step_id
 
 
@@ -345,7 +389,11 @@ def run_in_status(status: str) -> RunScript:
         s.usage(100, 12)
         return s.status("completed")
     if status == "incomplete":
-        s.message("The forecast for the next ten days is long, so here is the start", chunk_words=5, status="incomplete")
+        s.message(
+            "The forecast for the next ten days is long, so here is the start",
+            chunk_words=5,
+            status="incomplete",
+        )
         s.usage(4000, 256)
         return s.status("incomplete", incomplete_details={"reason": "max_completion_tokens"})
     if status == "expired":
@@ -357,7 +405,17 @@ def run_in_status(status: str) -> RunScript:
     raise ValueError(status)
 
 
-RUN_STATUSES = ["queued", "in_progress", "requires_action", "cancelling", "cancelled", "failed", "completed", "incomplete", "expired"]
+RUN_STATUSES = [
+    "queued",
+    "in_progress",
+    "requires_action",
+    "cancelling",
+    "cancelled",
+    "failed",
+    "completed",
+    "incomplete",
+    "expired",
+]
 STEP_STATUSES = ["in_progress", "cancelled", "failed", "completed", "expired"]
 
 
@@ -384,10 +442,10 @@ HOSTILE_MARKDOWN = (
     "[ok link](https://example.com/docs)\n\n"
     "![remote chart](https://tracker.example.net/pixel.png)\n\n"
     '<a href="https://evil.example" onclick="window.__pwned=\'a\'">raw anchor</a>\n\n'
-    "<iframe src=\"https://evil.example\"></iframe><style>body{display:none}</style>\n\n"
+    '<iframe src="https://evil.example"></iframe><style>body{display:none}</style>\n\n'
     "```html\n<b>code stays text</b>\n```"
 )
-HOSTILE_TOOL_NAME = '<img src=x onerror="window.__pwned=\'name\'">get_weather'
+HOSTILE_TOOL_NAME = "<img src=x onerror=\"window.__pwned='name'\">get_weather"
 HOSTILE_ARGS = '{"city": "<script>window.__pwned=\'args\'</script>", "html": "<b onmouseover=alert(1)>x</b>"}'
 
 
@@ -395,7 +453,9 @@ def hostile_run() -> RunScript:
     s = RunScript(run_id="run_hostile")
     s.start()
     s.tick(1)
-    step_id, _ = s.function_calls([(HOSTILE_TOOL_NAME, HOSTILE_ARGS)], outputs=['<img src=x onerror="window.__pwned=\'output\'">'])
+    s.function_calls(
+        [(HOSTILE_TOOL_NAME, HOSTILE_ARGS)], outputs=["<img src=x onerror=\"window.__pwned='output'\">"]
+    )
     s.tick(1)
     s.message(HOSTILE_MARKDOWN, chunk_words=6)
     s.tick(1)
@@ -429,7 +489,9 @@ def many_steps_run(n: int = 1000) -> RunScript:
     s.start()
     for i in range(n):
         if i % 2 == 0:
-            s.function_calls([("lookup", {"i": i, "q": f"item {i}"})], outputs=[json.dumps({"i": i, "ok": True})])
+            s.function_calls(
+                [("lookup", {"i": i, "q": f"item {i}"})], outputs=[json.dumps({"i": i, "ok": True})]
+            )
         else:
             s.message(f"Step {i}: found item {i - 1}.", chunk_words=8)
         if i % 3 == 0:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from . import streams
 from .harness import CardPage
-from .states import state_of
+from .states import Feed, feed, state_of
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,11 @@ pytestmark = pytest.mark.browser
 def _form_state(**options: Any) -> tuple[dict[str, Any], list[str], streams.RunScript]:
     script, ids = streams.requires_action_run()
     return state_of(script, **options), ids, script
+
+
+def _form_feed(**options: Any) -> tuple[Feed, list[str], streams.RunScript]:
+    script, ids = streams.requires_action_run()
+    return feed(script, **options), ids, script
 
 
 def test_one_field_per_pending_call_with_name_and_arguments(card: CardPage, screenshot: Any) -> None:
@@ -35,13 +40,16 @@ def test_one_field_per_pending_call_with_name_and_arguments(card: CardPage, scre
     expect(fields.nth(1).get_by_test_id("field-name")).to_have_text("get_time")
     # Each textarea is labelled by its call, and described by the arguments.
     first = form.get_by_role("textbox", name="Output of get_weather")
-    expect(first).to_have_attribute("aria-describedby", fields.nth(0).get_by_test_id("field-args").get_attribute("id") or "")
+    expect(first).to_have_attribute(
+        "aria-describedby", fields.nth(0).get_by_test_id("field-args").get_attribute("id") or ""
+    )
     first.fill('{"temp_c": 18}')
     screenshot(card.page.locator(".rw-card"), "requires-action-form")
 
 
 def test_submit_all_sends_every_output_and_follows_on(card: CardPage) -> None:
-    state, ids, script = _form_state()
+    fed, ids, script = _form_feed()
+    state = fed.state()
     card.mount(state)
     form = card.page.get_by_test_id("tool-form")
     form.get_by_role("textbox", name="Output of get_weather").fill('{"temp_c": 18, "sky": "sunny"}')
@@ -64,10 +72,15 @@ def test_submit_all_sends_every_output_and_follows_on(card: CardPage) -> None:
     expect(form.get_by_test_id("submit-all")).to_have_text("Submit all")
     # The kernel follows the run on: the same card shows it running again, the form goes away.
     step_id = next(s["id"] for s in state["steps"] if s["type"] == "tool_calls")
+    seen = len(script.events)
     script.submit_outputs(step_id, ['{"temp_c": 18, "sky": "sunny"}', "14:05"])
-    card.traits(state_of(script) | {"seq": 3})
+    fed.take_log()
+    for event in script.events[seen:]:
+        fed.apply(event)
+    card.deliver(fed.take_log())
     expect(card.page.get_by_test_id("tool-form")).to_have_count(0)
     expect(card.page.locator(".rw-badge")).to_have_attribute("data-status", "in_progress")
+    fed.close()
 
 
 def test_a_failed_submit_shows_the_error_and_keeps_the_input(card: CardPage, screenshot: Any) -> None:
@@ -132,7 +145,9 @@ def test_focus_stays_in_the_field_while_patches_arrive(card: CardPage) -> None:
     field.click()
     field.type("sun")
     for seq in range(1, 4):
-        card.custom({"type": "patch", "seq": state["seq"] + seq, "run": state["run"], "steps": state["steps"]})
+        card.custom(
+            {"type": "patch", "seq": state["seq"] + seq, "run": state["run"], "steps": state["steps"]}
+        )
     field.type("ny")
     expect(field).to_be_focused()
     expect(field).to_have_value("sunny")
@@ -144,7 +159,9 @@ def test_python_tools_run_in_the_kernel(card: CardPage) -> None:
     form = card.page.get_by_test_id("tool-form")
     weather = form.locator(f'.rw-field[data-tool-call-id="{ids[0]}"]')
     expect(weather.locator(".rw-chip")).to_have_text("Python")
-    expect(form.locator(f'.rw-field[data-tool-call-id="{ids[1]}"]').get_by_test_id("run-tool")).to_have_count(0)
+    expect(form.locator(f'.rw-field[data-tool-call-id="{ids[1]}"]').get_by_test_id("run-tool")).to_have_count(
+        0
+    )
     # "Run": the kernel computes the output and the field shows it; nothing is submitted.
     weather.get_by_test_id("run-tool").click()
     request = card.ack("run_tools", outputs={ids[0]: '{"temp_c": 18}'})
@@ -155,14 +172,20 @@ def test_python_tools_run_in_the_kernel(card: CardPage) -> None:
     form.get_by_test_id("run-and-submit").click()
     expect(form.get_by_test_id("run-and-submit")).to_have_text("Running…")
     request = card.sent("run_tools")[-1]
-    assert request == {"type": "run_tools", "req_id": request["req_id"], "tool_call_ids": [ids[0]], "submit": True, "drafts": {ids[1]: "14:05"}}
+    assert request == {
+        "type": "run_tools",
+        "req_id": request["req_id"],
+        "tool_call_ids": [ids[0]],
+        "submit": True,
+        "drafts": {ids[1]: "14:05"},
+    }
     card.ack("run_tools", ok=False, error="get_weather raised KeyError: 'city'")
     expect(form.get_by_test_id("form-error")).to_have_text("get_weather raised KeyError: 'city'")
     expect(form.get_by_role("textbox", name="Output of get_time")).to_have_value("14:05")
 
 
 def test_automatic_python_tools_are_announced(card: CardPage) -> None:
-    state, ids, _ = _form_state(python_tools=["get_weather", "get_time"], auto_tools=True)
+    state, _, _ = _form_state(python_tools=["get_weather", "get_time"], auto_tools=True)
     card.mount(state)
     form = card.page.get_by_test_id("tool-form")
     expect(form.locator(".rw-auto-note")).to_have_text("Python tools run and submit automatically.")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from . import streams
 from .harness import CardPage
-from .states import card_from, state_of
+from .states import feed, state_of
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,8 @@ body { background: #111111;
 
 def test_copy_a_step_and_the_run_as_json(card: CardPage, context: Any) -> None:
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    stand_in = card_from(streams.completed_run())
-    state = stand_in.get_state()
+    fed = feed(streams.completed_run())
+    state = fed.state()
     card.mount(state)
     step_id = state["steps"][0]["id"]
     row = card.page.locator(f'.rw-step[data-step-id="{step_id}"]')
@@ -41,7 +41,8 @@ def test_copy_a_step_and_the_run_as_json(card: CardPage, context: Any) -> None:
     row.get_by_test_id("copy-step-json").click()
     request = card.sent("export")[-1]
     assert request["step_id"] == step_id
-    full = json.dumps(stand_in.full_step(step_id), indent=2)
+    full = fed.export(step_id)
+    fed.close()
     card.ack("export", json=full)
     expect(row.get_by_test_id("copy-step-json")).to_have_attribute("data-copied", "")
     assert card.page.evaluate("navigator.clipboard.readText()") == full
@@ -50,7 +51,9 @@ def test_copy_a_step_and_the_run_as_json(card: CardPage, context: Any) -> None:
     card.ack("export", ok=False, error="the run is gone from the kernel")
     copied = json.loads(card.page.evaluate("navigator.clipboard.readText()"))
     assert copied == {"run": state["run"], "steps": state["steps"]}
-    expect(card.page.get_by_test_id("copy-run-json")).to_have_attribute("title", "Copied: copied the card's capped state (the run is gone from the kernel)")
+    expect(card.page.get_by_test_id("copy-run-json")).to_have_attribute(
+        "title", "Copied: copied the card's capped state (the run is gone from the kernel)"
+    )
 
 
 def test_export_downloads_the_kernels_json(card: CardPage, tmp_path: Path) -> None:
@@ -59,7 +62,9 @@ def test_export_downloads_the_kernels_json(card: CardPage, tmp_path: Path) -> No
     card.page.get_by_test_id("export-json").click()
     request = card.sent("export")[-1]
     assert "step_id" not in request
-    body = json.dumps({"run": {"id": state["run"]["id"], "full": True}, "steps": [], "messages": []}, indent=2)
+    body = json.dumps(
+        {"run": {"id": state["run"]["id"], "full": True}, "steps": [], "messages": []}, indent=2
+    )
     with card.page.expect_download() as info:
         card.ack("export", json=body)
     download = info.value
@@ -69,37 +74,48 @@ def test_export_downloads_the_kernels_json(card: CardPage, tmp_path: Path) -> No
     assert target.read_text() == body
 
 
-def test_saved_card_renders_without_a_kernel(card: CardPage, tmp_path: Path, screenshot: Any) -> None:
+def test_saved_page_renders_without_a_kernel(context: Any, tmp_path: Path, screenshot: Any) -> None:
+    """``RunCard.to_html()``: the same bundle, read-only, no network; requests answered by the page."""
     script, _ = streams.requires_action_run()
-    state = state_of(script)
-    card.page.evaluate("state => host.mountStatic(state)", state)
-    page = card.page
+    fed = feed(script, python_tools=["get_weather"])
+    state = fed.state()
+    saved = CardPage(context, html=fed.card.to_html())
+    page = saved.page
+    assert page.get_attribute("#rw-root", "data-mount-error") is None
     expect(page.locator(".rw-badge")).to_have_attribute("data-status", "requires_action")
     expect(page.locator(".rw-chip", has_text="saved view")).to_be_visible()
-    # Controls that need a kernel are gone or disabled, and say why.
+    # Controls that need a kernel are gone, and the card says why.
     expect(page.get_by_test_id("cancel")).to_have_count(0)
     expect(page.get_by_test_id("submit-all")).to_have_count(0)
-    expect(page.get_by_test_id("readonly-note")).to_contain_text("not connected to a kernel")
+    expect(page.get_by_test_id("run-and-submit")).to_have_count(0)
     expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_test_id("readonly-note")).to_contain_text("not connected to a kernel")
     expect(page.get_by_test_id("field-name")).to_have_text(["get_weather", "get_time"])
     # A still picture: no live marker, no ticking clock.
     expect(page.locator(".rw-live")).to_have_count(0)
     expect(page.get_by_test_id("started")).to_be_visible()
-    assert page.evaluate("host.intervals()") == 0
-    # Export still works, from the state.
+    # Export works: the page answers with the full run saved in it.
     with page.expect_download() as info:
         page.get_by_test_id("export-json").click()
     target = tmp_path / "run.json"
     info.value.save_as(target)
-    assert json.loads(target.read_text()) == {"run": state["run"], "steps": state["steps"]}
+    assert target.read_text() == fed.export()
+    assert json.loads(target.read_text())["run"]["id"] == state["run"]["id"]
     screenshot(page.locator(".rw-card"), "saved-view-readonly")
+    assert saved.blocked == []
+    assert not saved.errors, saved.errors
+    fed.close()
 
 
-def test_saved_long_step_says_it_was_cut(card: CardPage) -> None:
+def test_saved_page_shows_long_steps_in_full(context: Any) -> None:
     script, step_id = streams.long_text_run()
-    card.page.evaluate("state => host.mountStatic(state)", state_of(script))
-    row = card.page.locator(f'.rw-step[data-step-id="{step_id}"]')
-    expect(row.get_by_test_id("truncated")).to_have_text("Long texts in this saved card are cut at 20,000 characters.")
+    fed = feed(script)
+    saved = CardPage(context, html=fed.card.to_html())
+    row = saved.page.locator(f'.rw-step[data-step-id="{step_id}"]')
+    expect(row.locator(".rw-md")).to_contain_text("THE-END")  # the page holds the full step
+    expect(row.get_by_test_id("truncated")).to_have_count(0)
+    assert not saved.errors, saved.errors
+    fed.close()
 
 
 def test_dark_theme(context: Any, screenshot: Any) -> None:

@@ -30,7 +30,16 @@ def test_hostile_text_stays_inert(card: CardPage, screenshot: Any) -> None:
     page.mouse.move(300, 300)
     card.settle()
     assert page.evaluate("window.__pwned") is None
-    for selector in ("script", "iframe", "style", "[onerror]", "[onclick]", "[onmouseover]", "object", "embed"):
+    for selector in (
+        "script",
+        "iframe",
+        "style",
+        "[onerror]",
+        "[onclick]",
+        "[onmouseover]",
+        "object",
+        "embed",
+    ):
         assert root.locator(selector).count() == 0, selector
     # Untrusted regions carry no inline style either (the card's own bars do, from numbers).
     assert root.locator(":is(.rw-md, .rw-call, .rw-form) [style]").count() == 0
@@ -46,7 +55,9 @@ def test_tool_names_and_arguments_are_text(card: CardPage) -> None:
     expect(names.first).to_have_text(streams.HOSTILE_TOOL_NAME)
     expect(card.page.get_by_test_id("field-name")).to_have_text(streams.HOSTILE_TOOL_NAME)
     expect(card.page.locator(".rw-step-title").first).to_contain_text(streams.HOSTILE_TOOL_NAME)
-    expect(card.page.get_by_test_id("call-arguments").first.locator("pre")).to_contain_text("<script>window.__pwned='args'</script>")
+    expect(card.page.get_by_test_id("call-arguments").first.locator("pre")).to_contain_text(
+        "<script>window.__pwned='args'</script>"
+    )
     expect(card.page.get_by_test_id("call-output").first.locator("pre")).to_have_text(
         "<img src=x onerror=\"window.__pwned='output'\">"
     )
@@ -87,7 +98,11 @@ def test_remote_images_load_only_on_click(card: CardPage) -> None:
 def test_message_image_urls_wait_for_a_click_too(card: CardPage) -> None:
     state = state_of(streams.completed_run())
     message = state["steps"][-1]["message"]
-    message["images"] = [{"url": "https://images.example.org/a.png"}, {"url": "javascript:alert(1)"}, {"file_id": "file-abc"}]
+    message["images"] = [
+        {"url": "https://images.example.org/a.png"},
+        {"url": "javascript:alert(1)"},
+        {"file_id": "file-abc"},
+    ]
     card.mount(state)
     images = card.page.locator(".rw-message .rw-images")
     expect(images.locator(".rw-remote-img")).to_have_text("Load image from images.example.org")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from . import streams
 from .harness import CardPage
-from .states import state_of
+from .states import feed, state_of
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,9 @@ def test_the_nine_statuses_look_different(card: CardPage) -> None:
         card.mount(state_of(streams.run_in_status(status)))
         badge = card.page.locator(".rw-badge")
         colours[status] = badge.evaluate("el => getComputedStyle(el).color")
-        icons[status] = badge.locator(".rw-i").evaluate("el => getComputedStyle(el).getPropertyValue('--rw-icon')")
+        icons[status] = badge.locator(".rw-i").evaluate(
+            "el => getComputedStyle(el).getPropertyValue('--rw-icon')"
+        )
         card.page.evaluate("host.unmount()")
     assert len(set(colours.values())) == 9, colours
     assert len(set(icons.values())) == 9, icons
@@ -55,7 +57,13 @@ def test_step_statuses_have_icons_and_words(card: CardPage) -> None:
     card.mount(state_of(streams.step_statuses_run()))
     rows = card.page.locator(".rw-step")
     expect(rows).to_have_count(len(streams.STEP_STATUSES))
-    words = {"in_progress": "In progress", "cancelled": "Cancelled", "failed": "Failed", "completed": "Completed", "expired": "Expired"}
+    words = {
+        "in_progress": "In progress",
+        "cancelled": "Cancelled",
+        "failed": "Failed",
+        "completed": "Completed",
+        "expired": "Expired",
+    }
     icons = set()
     for i, status in enumerate(streams.STEP_STATUSES):
         expect(rows.nth(i)).to_have_attribute("data-status", status)
@@ -84,7 +92,11 @@ def test_header_shows_ids_model_usage_and_duration(card: CardPage, context: Any)
     # No cancel button once the run is over.
     expect(card.page.get_by_test_id("cancel")).to_have_count(0)
     # Each id has a copy button that copies the full id.
-    for label, value in (("run id", script.run["id"]), ("thread id", script.run["thread_id"]), ("assistant id", script.run["assistant_id"])):
+    for label, value in (
+        ("run id", script.run["id"]),
+        ("thread id", script.run["thread_id"]),
+        ("assistant id", script.run["assistant_id"]),
+    ):
         card.page.get_by_role("button", name=f"Copy the {label}").click()
         expect(card.page.get_by_role("button", name=f"Copy the {label}")).to_have_attribute("data-copied", "")
         assert card.page.evaluate("navigator.clipboard.readText()") == value
@@ -92,7 +104,8 @@ def test_header_shows_ids_model_usage_and_duration(card: CardPage, context: Any)
 
 def test_running_card_ticks_and_can_be_cancelled(card: CardPage) -> None:
     script, _ = streams.streaming_run()
-    card.mount(state_of(script))
+    fed = feed(script)
+    card.mount(fed.state() | {"following": True})  # as when the kernel follows the stream
     elapsed = card.page.get_by_test_id("elapsed")
     first = elapsed.inner_text()
     expect(elapsed).not_to_have_text(first, timeout=3000)  # it ticks once a second
@@ -107,11 +120,16 @@ def test_running_card_ticks_and_can_be_cancelled(card: CardPage) -> None:
     expect(card.page.get_by_test_id("cancel")).to_be_enabled()
 
     # The kernel reports the run stopped: the clock stops and the cancel button goes.
-    script.status("cancelled")
-    card.traits(state_of(script) | {"seq": 5})
+    seen = len(script.events)
+    script.status("cancelling").tick(1).status("cancelled")
+    fed.take_log()
+    for event in script.events[seen:]:
+        fed.apply(event)
+    card.deliver(fed.take_log())
+    fed.close()
     expect(card.page.locator(".rw-badge")).to_have_attribute("data-status", "cancelled")
     expect(card.page.get_by_test_id("cancel")).to_have_count(0)
-    assert card.page.evaluate("host.intervals()") == 0
+    card.page.wait_for_function("host.intervals() === 0")  # effects clean up after the render
 
 
 def test_clock_stops_when_the_card_is_removed(card: CardPage) -> None:
@@ -141,7 +159,19 @@ def test_requires_action_shows_the_expiry_countdown(card: CardPage) -> None:
 
 
 def test_a_card_before_the_first_event(card: CardPage) -> None:
-    card.mount({"protocol": 1, "seq": 0, "run": None, "steps": [], "following": True, "notice": None, "python_tools": [], "auto_tools": False, "caps": {"text": 100, "json": 100}})
+    card.mount(
+        {
+            "protocol": 1,
+            "seq": 0,
+            "run": None,
+            "steps": [],
+            "following": True,
+            "notice": None,
+            "python_tools": [],
+            "auto_tools": False,
+            "caps": {"text": 100, "json": 100},
+        }
+    )
     expect(card.page.get_by_test_id("no-run")).to_have_text("Starting the run…")
     script = streams.completed_run()
     card.traits(state_of(script) | {"seq": 1})
@@ -150,7 +180,9 @@ def test_a_card_before_the_first_event(card: CardPage) -> None:
 
 def test_notice_from_the_kernel(card: CardPage) -> None:
     script, _ = streams.streaming_run()
-    card.mount(state_of(script) | {"notice": {"kind": "info", "text": "The stream dropped; polling every 2 s."}})
+    card.mount(
+        state_of(script) | {"notice": {"kind": "info", "text": "The stream dropped; polling every 2 s."}}
+    )
     expect(card.page.get_by_test_id("notice")).to_have_text("The stream dropped; polling every 2 s.")
     expect(card.page.get_by_test_id("notice")).to_have_attribute("role", "status")
     card.traits({"notice": {"kind": "error", "text": "Lost the run: 404 Not Found."}})
