@@ -112,15 +112,15 @@ function ToolField({ call, fieldId, draft, isPython, auto, running, readonly, on
           <code class="rw-call-name" data-testid="field-name">
             {call.name}
           </code>
-          {isPython ? (
-            <span class="rw-chip" title="A Python function in the kernel can compute this output">
-              Python{auto ? " · auto" : ""}
-            </span>
-          ) : null}
         </label>
         <code class="rw-field-args" id={`${fieldId}-args`} data-testid="field-args" title={call.arguments}>
           ({args}){call.truncated ? " …" : ""}
         </code>
+        {isPython ? (
+          <span class="rw-chip" title="A Python function in the kernel can compute this output">
+            Python{auto ? " · auto" : ""}
+          </span>
+        ) : null}
         {!parsed.ok ? <span class="rw-note rw-note-warn">arguments are not valid JSON</span> : null}
       </div>
       {readonly ? (

@@ -271,6 +271,14 @@ class RunScript:
         self._end_step(step)
         return str(step["id"])
 
+    def other_tool(self, call_type: str, payload: dict[str, Any]) -> str:
+        """A tool call of a type this version does not model (a newer server's)."""
+        call = {"id": f"call_x{self._step_n:03d}", "type": call_type, call_type: payload}
+        step = self._step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
+        self.tick(1)
+        self._end_step(step)
+        return str(step["id"])
+
     def fail_step(self, step_id: str, code: str, message: str) -> None:
         self._end_step(self.steps[step_id], "failed", last_error={"code": code, "message": message})
 
@@ -479,6 +487,18 @@ def long_text_run(length: int = 30000) -> tuple[RunScript, str]:
     paragraph = "The quick brown fox jumps over the lazy dog. " * 20 + "\n\n"
     text = (paragraph * (length // len(paragraph) + 1))[:length] + " THE-END"
     step_id = s.message(text, chunk_words=400)
+    s.status("completed")
+    return s, step_id
+
+
+def long_output_run(length: int = 9000) -> tuple[RunScript, str]:
+    """A function call whose output is longer than the JSON cap, then a short answer."""
+    s = RunScript(run_id="run_longjson")
+    s.start()
+    rows = [{"day": i, "temp_c": 10 + i % 15, "note": "mild and dry"} for i in range(length // 45)]
+    output = json.dumps({"rows": rows, "end": "THE-END"})
+    step_id, _ = s.function_calls([("get_forecast", {"city": "Paris", "days": len(rows)})], outputs=[output])
+    s.message("Here is the forecast.")
     s.status("completed")
     return s, step_id
 

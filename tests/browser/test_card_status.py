@@ -137,7 +137,7 @@ def test_clock_stops_when_the_card_is_removed(card: CardPage) -> None:
     card.mount(state_of(script))
     assert card.page.evaluate("host.intervals()") == 1
     card.page.evaluate("host.unmount()")
-    assert card.page.evaluate("host.intervals()") == 0
+    card.page.wait_for_function("host.intervals() === 0")  # Preact runs effect cleanups just after
     assert card.page.evaluate("host.model.listenerCount()") == 0
     assert card.page.locator("#root").inner_html() == ""
 

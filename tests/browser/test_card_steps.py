@@ -338,3 +338,32 @@ def test_detail_failure_offers_a_retry(card: CardPage) -> None:
     assert len(card.sent("detail")) == 2
     request = card.sent("detail")[-1]
     assert json.loads(json.dumps(request))["step_id"] == step_id
+
+
+def test_a_capped_step_is_fetched_only_when_opened(card: CardPage) -> None:
+    script, step_id = streams.long_output_run()
+    fed = feed(script)
+    state = fed.state()
+    assert next(s for s in state["steps"] if s["id"] == step_id)["truncated"]
+    card.mount(state)
+    assert card.sent("detail") == []  # collapsed: nothing asked
+    row = card.page.locator(f'.rw-step[data-step-id="{step_id}"]')
+    row.locator(".rw-step-head").click()
+    assert [d["step_id"] for d in card.sent("detail")] == [step_id]
+    card.ack("detail", step=fed.full_step(step_id))
+    fed.close()
+    expect(row.get_by_test_id("call-output").locator("pre")).to_contain_text('"end": "THE-END"')
+
+
+def test_unknown_tool_call_types_show_their_raw_json(card: CardPage) -> None:
+    script = streams.RunScript(run_id="run_newtool")
+    script.start()
+    step_id = script.other_tool("web_search", {"query": "paris weather", "results": 3})
+    script.status("completed")
+    card.mount(state_of(script))
+    row = card.page.locator(f'.rw-step[data-step-id="{step_id}"]')
+    expect(row.locator(".rw-type")).to_have_attribute("aria-label", "Tool call")
+    row.locator(".rw-step-head").click()
+    call = row.locator(".rw-call[data-call-type=web_search]")
+    expect(call.get_by_test_id("call-name")).to_have_text("web_search")
+    expect(call.locator("pre")).to_contain_text('"query": "paris weather"')
