@@ -77,8 +77,10 @@ def measure(state: dict[str, Any], patches: list[dict[str, Any]], repeats: int =
         "first_render_layout_ms": statistics.median(layout),
         "first_render_paint_ms": statistics.median(paint),
         "first_render_cold_ms": layout[0],
+        "first_render_best_ms": min(layout),
         "delta_median_ms": statistics.median(deltas),
         "delta_p95_ms": sorted(deltas)[max(0, int(len(deltas) * 0.95) - 1)],
+        "delta_best_ms": min(deltas),
         "deltas": len(deltas),
     }
 
@@ -110,15 +112,17 @@ def report(figures: dict[str, Any]) -> str:
             f"  first render (to layout), median   {figures['first_render_layout_ms']:8.1f} ms   target < {TARGET_FIRST_RENDER_MS:.0f} ms  {verdict(figures['first_render_layout_ms'], TARGET_FIRST_RENDER_MS)}",
             f"  first render (to paint), median    {figures['first_render_paint_ms']:8.1f} ms",
             f"  first render, first of the runs    {figures['first_render_cold_ms']:8.1f} ms",
+            f"  first render, best of the runs     {figures['first_render_best_ms']:8.1f} ms",
             f"  one delta, median of {figures['deltas']:<3}           {figures['delta_median_ms']:8.2f} ms   target < {TARGET_DELTA_MS:.0f} ms    {verdict(figures['delta_median_ms'], TARGET_DELTA_MS)}",
             f"  one delta, p95                     {figures['delta_p95_ms']:8.2f} ms",
+            f"  one delta, best                    {figures['delta_best_ms']:8.2f} ms",
         ]
     )
 
 
 def main() -> None:
     state, patches = thousand_step_case()
-    print(report(measure(state, patches)))
+    print(report(measure(state, patches, repeats=9)))
 
 
 if __name__ == "__main__":

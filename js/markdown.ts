@@ -83,11 +83,6 @@ function sanitizeHtml(html: string): DocumentFragment {
   return fragment;
 }
 
-/** Markdown text → a sanitized fragment, ready to be put in the page. */
-export function renderMarkdown(text: string): DocumentFragment {
-  return sanitizeHtml(marked.parse(text) as string);
-}
-
 /**
  * Markdown shown in one element and updated as its text grows. The whole text is lexed each time
  * (so every block sees its context), but only the top-level blocks whose source changed are parsed,
@@ -144,7 +139,7 @@ function fixImage(img: HTMLImageElement): void {
 }
 
 /** A button standing in for a remote image; the image loads only when it is clicked. */
-export function remoteImageButton(src: string, alt: string): HTMLElement {
+function remoteImageButton(src: string, alt: string): HTMLElement {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "rw-remote-img";

@@ -49,8 +49,6 @@ export interface CardUi {
   drafts: ReadonlyMap<string, string>;
   form: FormState;
   cancel: { busy: boolean; error: string | null };
-  /** A short message for the header's action area ("Copied", "export failed: ..."). */
-  flash: { kind: "info" | "error"; text: string } | null;
 }
 
 export interface CardState {
@@ -88,7 +86,6 @@ export class CardStore {
         drafts: new Map(),
         form: { busy: null, error: null, running: [] },
         cancel: { busy: false, error: null },
-        flash: null,
       },
     };
     this.state.data = this.foldTraits(this.state.data, traits, true);

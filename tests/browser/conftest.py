@@ -54,6 +54,7 @@ def screenshot() -> Any:
     def save(locator: Any, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        locator.page.mouse.move(0, 0)  # no hover highlight in the picture
         locator.screenshot(path=str(path), animations="disabled")
         return path
 
