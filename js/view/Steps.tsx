@@ -6,7 +6,7 @@
 // One click listener on the list serves every row.
 
 import { Component } from "preact";
-import { useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Actions } from "../actions";
 import { type RunView, runEnd, type StepView, stepEnd } from "../protocol";
 import { statusKey, statusLook, stepTypeLook } from "../status";
@@ -62,6 +62,19 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const stoppedAt = active ? null : (runEnd(run) ?? null);
   const pending = run.status === "requires_action" ? (run.required_action ?? []).map((c) => c.id).join("\n") : "";
   const opened = defaultOpen(steps, run);
+  const many = steps.length > 40;
+  const wrap = useRef<HTMLDivElement>(null);
+  // A long list scrolls inside the card. Someone reading at its end keeps seeing the newest steps;
+  // anyone scrolled elsewhere stays where they are.
+  const atEnd = useRef(false);
+  const onScroll = (): void => {
+    const el = wrap.current;
+    if (el) atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
+  };
+  useLayoutEffect(() => {
+    const el = wrap.current;
+    if (el && many && atEnd.current) el.scrollTop = el.scrollHeight;
+  }, [steps.length, many]);
   const onClick = (event: MouseEvent): void => {
     const head = (event.target as HTMLElement).closest?.(".rw-step-head");
     const row = head?.parentElement;
@@ -69,7 +82,7 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
     actions.setOpen(row.dataset.stepId, head.getAttribute("aria-expanded") !== "true");
   };
   return (
-    <div class={`rw-steps-wrap${steps.length > 40 ? " rw-steps-many" : ""}`}>
+    <div ref={wrap} class={`rw-steps-wrap${many ? " rw-steps-many" : ""}`} onScroll={many ? onScroll : undefined}>
       <div class="rw-steps-head">
         <span class="rw-steps-label">
           Steps <span class="rw-count">{steps.length}</span>

@@ -367,3 +367,28 @@ def test_unknown_tool_call_types_show_their_raw_json(card: CardPage) -> None:
     call = row.locator(".rw-call[data-call-type=web_search]")
     expect(call.get_by_test_id("call-name")).to_have_text("web_search")
     expect(call.locator("pre")).to_contain_text('"query": "paris weather"')
+
+
+def test_a_long_running_list_follows_new_steps_only_from_its_end(card: CardPage) -> None:
+    script = streams.many_steps_run(60)
+    fed = feed(script)
+    card.mount(fed.state())
+    wrap = card.page.locator(".rw-steps-wrap")
+    assert wrap.evaluate("el => el.scrollTop") == 0  # it opens at the top
+
+    def add_step() -> None:
+        seen = len(script.events)
+        script.tick(1)
+        script.function_calls([("lookup", {"i": 999})], outputs=["{}"])
+        fed.take_log()
+        for event in script.events[seen:]:
+            fed.apply(event)
+        card.deliver(fed.take_log())
+
+    add_step()
+    assert wrap.evaluate("el => el.scrollTop") == 0  # not at the end: left alone
+    wrap.evaluate("el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); }")
+    add_step()
+    expect(card.page.locator(".rw-step").last).to_be_in_viewport()
+    assert wrap.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight") < 8
+    fed.close()
