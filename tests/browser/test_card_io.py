@@ -136,3 +136,17 @@ def test_dark_theme(context: Any, screenshot: Any) -> None:
     card.mount(state_of(script))
     screenshot(card.page.locator(".rw-card"), "dark-theme-requires-action")
     assert not card.errors, card.errors
+
+
+def test_outside_jupyterlab_the_card_follows_the_systems_dark_preference(browser: Any) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        card = CardPage(context)
+        card.mount(state_of(streams.completed_run()))
+        colours = card.page.locator(".rw-card").evaluate(
+            "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color]; }"
+        )
+        assert colours == ["rgb(22, 27, 34)", "rgb(230, 237, 243)"]
+        assert not card.errors, card.errors
+    finally:
+        context.close()
