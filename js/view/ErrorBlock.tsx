@@ -28,7 +28,8 @@ const INCOMPLETE_REASONS: Record<string, string> = {
 export function RunProblems({ run, steps, actions }: { run: RunView; steps: readonly StepView[]; actions: Actions }) {
   const error = run.last_error;
   const incomplete = run.incomplete_details;
-  if (!error && !incomplete) return null;
+  const expired = run.status === "expired" && !error;
+  if (!error && !incomplete && !expired) return null;
   const failing =
     (run.failed_step_id ? steps.find((s) => s.id === run.failed_step_id) : undefined) ??
     steps.find((s) => s.status === "failed");
@@ -47,10 +48,13 @@ export function RunProblems({ run, steps, actions }: { run: RunView; steps: read
       <span class="rw-i rw-i-alert" aria-hidden="true" />
       <div class="rw-error-text">
         <div class="rw-error-title">
-          {error ? `Run ${word.toLowerCase()}` : "Run incomplete"}
+          {error ? `Run ${word.toLowerCase()}` : expired ? "Run expired" : "Run incomplete"}
           {error?.code ? <code class="rw-error-code">{error.code}</code> : null}
         </div>
         {error?.message ? <div class="rw-error-msg">{error.message}</div> : null}
+        {expired ? (
+          <div class="rw-error-msg">Its tool outputs were not submitted before it expired.</div>
+        ) : null}
         {incomplete ? (
           <div class="rw-error-msg">
             Stopped early: {INCOMPLETE_REASONS[incomplete.reason ?? ""] ?? incomplete.reason ?? "no reason given"}.

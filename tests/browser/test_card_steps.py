@@ -172,6 +172,14 @@ def test_failed_run_error_block_names_and_opens_the_failing_step(card: CardPage,
     expect(row.locator(".rw-step-head")).to_be_focused()
 
 
+def test_expired_run_says_why(card: CardPage) -> None:
+    card.mount(state_of(streams.run_in_status("expired")))
+    error = card.page.get_by_test_id("run-error")
+    expect(error).to_contain_text("Run expired")
+    expect(error).to_contain_text("Its tool outputs were not submitted before it expired.")
+    expect(card.page.get_by_test_id("tool-form")).to_have_count(0)
+
+
 def test_incomplete_run_says_why(card: CardPage) -> None:
     card.mount(state_of(streams.run_in_status("incomplete")))
     error = card.page.get_by_test_id("run-error")
