@@ -30,10 +30,10 @@ def error_response(
 
 
 def sse_response(body: bytes | Iterator[bytes], headers: dict[str, str] | None = None) -> httpx2.Response:
-    content: Any = body if isinstance(body, bytes) else ChunkStream(body)
-    return httpx2.Response(
-        200, headers={"content-type": "text/event-stream", **(headers or {})}, stream=content
-    )
+    all_headers = {"content-type": "text/event-stream", **(headers or {})}
+    if isinstance(body, bytes):
+        return httpx2.Response(200, headers=all_headers, content=body)
+    return httpx2.Response(200, headers=all_headers, stream=ChunkStream(body))
 
 
 class ChunkStream(httpx2.SyncByteStream, httpx2.AsyncByteStream):

@@ -116,7 +116,9 @@ def check_wire(frames: list[Frame]) -> dict[str, Any]:
                 created_steps.add(data["id"])
                 assert data["usage"] is None and data["status"] == "in_progress"
             else:
-                assert data["id"] in created_steps or continuation, "a step finishes in the stream that made it, or a submit stream"
+                assert data["id"] in created_steps or continuation, (
+                    "a step finishes in the stream that made it, or a submit stream"
+                )
             last[data["id"]] = data
         elif event.startswith("thread.message."):
             if event == "thread.message.delta":

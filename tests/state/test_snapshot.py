@@ -123,3 +123,31 @@ def test_unknown_error_and_done_events_change_nothing() -> None:
     snapshot.apply({"event": "done", "data": "[DONE]"})
     assert snapshot.run is None and snapshot.steps == [] and snapshot.messages == []
     assert snapshot.events_applied == 3
+
+
+def test_deltas_are_appended_without_copying_what_came_before() -> None:
+    """Linear time: 5,000 deltas leave 5,000 pieces, joined once when read, never once per delta."""
+    snapshot = RunSnapshot()
+    snapshot.apply({"event": "thread.message.created", "data": text_run().messages[0] | {"content": []}})
+    message_id = text_run().messages[0]["id"]
+    first = {"index": 0, "type": "text", "text": {"value": "x", "annotations": []}}
+    snapshot.apply(
+        {
+            "event": "thread.message.delta",
+            "data": {"id": message_id, "object": "thread.message.delta", "delta": {"content": [first]}},
+        }
+    )
+    for _ in range(4_999):
+        piece = {"index": 0, "type": "text", "text": {"value": "x"}}
+        snapshot.apply(
+            {
+                "event": "thread.message.delta",
+                "data": {"id": message_id, "object": "thread.message.delta", "delta": {"content": [piece]}},
+            }
+        )
+    entry = snapshot._messages[message_id]
+    assert entry.buffers is not None
+    (buffer,) = entry.buffers.values()
+    assert len(buffer._parts) == 5_000
+    assert snapshot.text_of(message_id) == "x" * 5_000
+    assert len(buffer._parts) == 1  # joined once, and kept joined

@@ -6,6 +6,7 @@ against elapsed (fake) time without any timed assertion.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from run_widgets.widget import RunCard
@@ -183,3 +184,54 @@ def test_a_card_made_from_a_run_starts_exact(wire: Wire) -> None:
         assert card.current_run is not None and card.current_run.id == "run_1"
     finally:
         card.close()
+
+
+def test_unknown_events_change_nothing(card: RunCard, wire: Wire, clock: ManualClock) -> None:
+    feed(card, clock, Script().text_run(["known"]))
+    clock.settle()
+    before = (card.run, card.steps, len(wire.messages))
+    feed(
+        card,
+        clock,
+        [{"event": "thread.run.step.sparkled", "data": {"id": "x"}}, {"event": "ping", "data": {}}],
+    )
+    clock.settle()
+    assert (card.run, card.steps, len(wire.messages)) == before
+
+
+def test_long_runs_get_smaller_caps_so_the_state_stays_small(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
+    """1,000 steps of 5,000 characters each: every view is re-capped as the run grows past a tier."""
+    script = Script()
+    events = script.start()
+    for i in range(1000):
+        events += script.message_step([f"step {i}: " + "y" * 5000])
+    events.append(script.run("completed"))
+    feed(card, clock, events, gap=0.001)
+    clock.settle()
+    assert card.caps == {"text": 300, "json": 300}
+    assert all(len(s["message"]["text"]) == 300 and s["truncated"] for s in card.steps)
+    size = len(json.dumps({"run": card.run, "steps": card.steps}))
+    assert size < 1_000_000, size
+    store = Store().replay(wire)
+    assert store.gaps == 0 and store.step_list == card.steps
+    caps_seen = [u["caps"]["text"] for u in wire.updates() if "caps" in u]
+    assert caps_seen == [1000, 300]
+    assert max(s.size for s in wire.messages) < 1_000_000
+
+
+def test_static_renderings_mid_run_do_not_swallow_a_patch(
+    card: RunCard, wire: Wire, clock: ManualClock
+) -> None:
+    """Displaying the card (or exporting it) while changes are pending leaves them for the next patch."""
+    script = Script()
+    feed(card, clock, script.start() + script.message_step(["one ", "two "])[:5])
+    card.apply(script.message_step(["three"], step_id="step_0001", message_id="msg_0002")[4])
+    card.static_html()
+    card.to_html()
+    card._repr_mimebundle_()
+    clock.settle()
+    store = Store().replay(wire)
+    assert store.gaps == 0
+    assert store.step_list[0]["message"]["text"] == "one three"

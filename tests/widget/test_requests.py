@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from run_widgets.models import Message, Run, RunStep, event_from_dict
+from run_widgets.tools import tool
 from run_widgets.widget import RunCard
 
 from .streams import Script, weather_calls
@@ -83,17 +84,15 @@ async def _aiter(events: list[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
         yield event
 
 
-class Tools:
-    """A stand-in with the ``ToolSet`` surface the card uses (``names``, ``aexecute``)."""
+@tool
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return f"sunny in {city}"
 
-    names = ("get_weather",)
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-
-    async def aexecute(self, name: str, arguments: str) -> str:
-        self.calls.append((name, arguments))
-        return f"sunny in {json.loads(arguments)['city']}"
+@tool
+def get_time(tz: str, precise: bool = False) -> str:
+    return "noon"
 
 
 def waiting_card(wire: Wire, **kwargs: Any) -> tuple[RunCard, StubBackend, Script]:
@@ -304,22 +303,28 @@ def test_cancel(wire: Wire) -> None:
 
 
 def test_run_tools_returns_outputs_without_submitting(wire: Wire) -> None:
-    tools = Tools()
-    card, backend, _ = waiting_card(wire, tools=tools)
+    calls: list[str] = []
+
+    @tool
+    def get_weather(city: str) -> str:
+        calls.append(city)
+        return f"sunny in {city}"
+
+    card, backend, _ = waiting_card(wire, tools=[get_weather])
     try:
         assert card.python_tools == ["get_weather"]
         ack = ask(
             card, wire, {"type": "run_tools", "req_id": "t1", "tool_call_ids": ["call_1"], "submit": False}
         )
         assert ack == {"type": "ack", "req_id": "t1", "ok": True, "outputs": {"call_1": "sunny in Paris"}}
-        assert tools.calls == [("get_weather", '{"city": "Paris"}')]
+        assert calls == ["Paris"]
         assert backend.submitted == []
     finally:
         card.close()
 
 
 def test_run_tools_and_submit_with_the_drafts(wire: Wire) -> None:
-    card, backend, _ = waiting_card(wire, tools=Tools())
+    card, backend, _ = waiting_card(wire, tools=[get_weather])
     try:
         ack = ask(
             card,
@@ -346,7 +351,7 @@ def test_run_tools_and_submit_with_the_drafts(wire: Wire) -> None:
 
 
 def test_run_tools_failures(wire: Wire) -> None:
-    card, backend, _ = waiting_card(wire, tools=Tools())
+    card, backend, _ = waiting_card(wire, tools=[get_weather])
     try:
         no_draft = ask(
             card, wire, {"type": "run_tools", "req_id": "t1", "tool_call_ids": ["call_1"], "submit": True}
@@ -390,30 +395,27 @@ def test_run_tools_without_tools(wire: Wire) -> None:
 
 
 def test_auto_tools_submit_at_once(wire: Wire) -> None:
-    class BothTools(Tools):
-        names = ("get_weather", "get_time")
-
-        async def aexecute(self, name: str, arguments: str) -> str:
-            return "sunny" if name == "get_weather" else "noon"
-
     script = Script()
     backend = StubBackend(script)
-    card = RunCard(client=backend, tools=BothTools(), auto_tools=True)
+    card = RunCard(client=backend, tools=[get_weather, get_time], auto_tools=True)
     try:
         card.follow_stream(_aiter(script.tool_calls_until_action(weather_calls())))
         run = card.wait(timeout=30)
         assert run is not None and run.status == "completed"
         assert backend.submitted == [
-            [{"tool_call_id": "call_1", "output": "sunny"}, {"tool_call_id": "call_2", "output": "noon"}]
+            [
+                {"tool_call_id": "call_1", "output": "sunny in Paris"},
+                {"tool_call_id": "call_2", "output": "noon"},
+            ]
         ]
-        assert [c["output"] for c in card.steps[0]["tool_calls"]] == ["sunny", "noon"]
+        assert [c["output"] for c in card.steps[0]["tool_calls"]] == ["sunny in Paris", "noon"]
         assert card.auto_tools is True and card.notice is None
     finally:
         card.close()
 
 
 def test_auto_tools_wait_for_the_user_when_a_tool_is_missing(wire: Wire) -> None:
-    card, backend, _ = waiting_card(wire, tools=Tools(), auto_tools=True)
+    card, backend, _ = waiting_card(wire, tools={"get_weather": get_weather}, auto_tools=True)
     try:
         assert backend.submitted == []
         assert card.notice == {

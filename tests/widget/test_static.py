@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from run_widgets.widget import RunCard, limits
+from run_widgets.widget import RunCard, export, limits
 from run_widgets.widget.fallback import render_fallback
 
 from .streams import Script, weather_calls
@@ -136,7 +136,11 @@ def test_to_html_writes_one_self_contained_page(wire: Wire, tmp_path: Path) -> N
         # the embedded texts cannot end their script elements early
         bodies = re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.DOTALL)
         assert len(bodies) == 3
+        assert "<" not in bodies[0] and "<" not in bodies[1]  # JSON with every "<" escaped
+        assert "</" not in bodies[2] and "<!--" not in bodies[2]
         data = json.loads(bodies[0])
+        bundle = Path(export.__file__).parent.parent / "static" / "widget.js"
+        assert json.loads(bodies[1]) == bundle.read_text(encoding="utf-8")  # the exact bundle, escaped
         assert data["state"]["readonly"] is True and data["state"]["following"] is False
         assert data["state"]["run"]["status"] == "completed"
         step_id = data["state"]["steps"][1]["id"]
@@ -169,8 +173,11 @@ def test_to_html_renders_offline_in_chromium(wire: Wire, tmp_path: Path) -> None
 
 
 HOST_PROBE = """
+const startTag = /^</;  // a bundle may hold "</" and "<!--" anywhere: here in a regex and a string
+const closer = "</script><!-- not a comment";
 export default {
   async render({ model, el }) {
+    el.dataset.survived = String(startTag.test("<a") && closer.length === 27);
     const answers = [];
     model.on("msg:custom", (msg) => {
       answers.push(msg);
@@ -204,6 +211,7 @@ def test_the_read_only_host_answers_requests(wire: Wire, tmp_path: Path) -> None
             page.wait_for_function("document.querySelector('#rw-root div')?.textContent.startsWith('[')")
             answers = json.loads(page.inner_text("#rw-root div"))
             assert page.get_attribute("#rw-root div", "data-readonly") == "true"
+            assert page.get_attribute("#rw-root div", "data-survived") == "true"
             assert not errors, errors
         by_id = {a.get("req_id"): a for a in answers if a["type"] == "ack"}
         assert by_id["d"]["ok"] is True and by_id["d"]["step"]["message"]["text"] == long_text

@@ -91,6 +91,10 @@ def test_titles() -> None:
     long = message_title("word " * 100)
     assert len(long) <= 80 and long.endswith("…")
     assert message_title("") == "(message)"
+    assert (
+        message_title("## It is **sunny** in [Paris](https://x.example) `today`")
+        == "It is sunny in Paris today"
+    )
 
 
 def _views_after(events: list[dict[str, object]]) -> ViewState:
@@ -176,7 +180,7 @@ def test_unknown_tool_call_type_keeps_capped_raw_json() -> None:
     view = step_view(step, None)
     (call,) = view["tool_calls"] or []
     assert call["type"] == "browser" and call["raw"].startswith('{"id":"c","type":"browser"')
-    assert len(call["raw"]) == limits.JSON_CAP and view["truncated"] is True
+    assert len(call["raw"]) == limits.TEXT_CAP and view["truncated"] is True
     assert view["title"] == "browser"
 
 

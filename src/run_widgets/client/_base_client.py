@@ -81,8 +81,8 @@ class BaseAPIClient:
             "OpenAI-Beta": "assistants=v2",
             "User-Agent": USER_AGENT,
         }
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
+        if self._api_key is not None:
+            headers["Authorization"] = f"Bearer {self._api_key.reveal()}"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         headers.update(self._default_headers)
@@ -119,13 +119,26 @@ class BaseAPIClient:
 
     # --- failures ---------------------------------------------------------------------------------
 
+    @property
+    def api_key(self) -> str | None:
+        """The key this client sends, for code that must pass it on (as the SDK's ``client.api_key``).
+
+        The client itself never shows it: not in its repr, its errors or its logs.
+        """
+        return self._api_key.reveal() if self._api_key is not None else None
+
+    @property
+    def _secret(self) -> str | None:
+        """The key, for scrubbing it out of text that came from elsewhere."""
+        return self.api_key
+
     def _where(self, request: httpx2.Request) -> str:
         return f"{request.method} {display_url(request.url)}"
 
     def _transport_error(
-        self, request: httpx2.Request, exc: httpx2.TransportError, retries_taken: int
+        self, request: httpx2.Request, exc: httpx2.RequestError, retries_taken: int
     ) -> APIConnectionError:
-        reason = redact(str(exc) or type(exc).__name__, self._api_key)
+        reason = redact(str(exc) or type(exc).__name__, self._secret)
         tried = f" after {retries_taken + 1} attempts" if retries_taken else ""
         if isinstance(exc, httpx2.TimeoutException):
             return APITimeoutError(
@@ -140,7 +153,7 @@ class BaseAPIClient:
         )
 
     def _status_error(self, response: httpx2.Response, retries_taken: int) -> APIStatusError:
-        return make_status_error(response, self._api_key, retries_taken=retries_taken)
+        return make_status_error(response, self._secret, retries_taken=retries_taken)
 
     def _parse(self, request: APIRequest[T], response: httpx2.Response) -> T:
         try:
@@ -229,7 +242,7 @@ class SyncAPIClient(BaseAPIClient):
             built = self._build(self._http, request, key)
             try:
                 response = self._http.send(built, stream=stream)
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 if retries_taken < self.max_retries:
                     delay = retry_delay(retries_taken)
                     retries_taken += 1
@@ -314,7 +327,7 @@ class AsyncAPIClient(BaseAPIClient):
             built = self._build(self._http, request, key)
             try:
                 response = await self._http.send(built, stream=stream)
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 if retries_taken < self.max_retries:
                     delay = retry_delay(retries_taken)
                     retries_taken += 1

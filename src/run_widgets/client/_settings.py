@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
-from typing import Final
+from typing import Any, Final
 
 import httpx2
 
@@ -45,11 +45,34 @@ def resolve_base_url(base_url: str | httpx2.URL | None) -> httpx2.URL:
     return url.copy_with(path=url.path.rstrip("/") or "", query=None, fragment=None)
 
 
-def resolve_api_key(api_key: str | None) -> str | None:
+class Secret:
+    """A value that never shows itself: not in ``repr``, ``str``, ``vars()`` dumps or logs.
+
+    The key is read with ``reveal()`` at the one place it is needed, the Authorization header.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('[redacted]')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("an API key is not pickled; pass it again where it is needed")
+
+
+def resolve_api_key(api_key: str | None) -> Secret | None:
     """The key from the argument, else RUN_WIDGETS_API_KEY, else OPENAI_API_KEY (None: send none)."""
-    if api_key is not None:
-        return api_key or None
-    return _first_env(API_KEY_ENV)
+    if api_key is None:
+        api_key = _first_env(API_KEY_ENV)
+    return Secret(api_key) if api_key else None
 
 
 def display_url(url: str | httpx2.URL) -> str:

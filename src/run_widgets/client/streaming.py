@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -41,6 +42,7 @@ MAX_EVENT_BYTES = 64 * 1024 * 1024
 """One event's size limit: a whole message rides in ``thread.message.completed``."""
 
 _PAGE = {"order": "asc", "limit": 100}
+_CONTROL = frozenset({"done", "error"})
 
 
 class _RunStreamBase:
@@ -60,8 +62,9 @@ class _RunStreamBase:
         self.response: httpx2.Response | None = None
         self.resumed = False
         """Whether the connection broke and the stream caught up by polling."""
-        self._base = client
-        self._request = request
+        self._api = client
+        self._start_failure: Exception | None = None
+        self._request = replace(request, headers={**request.headers, "Accept": "text/event-stream"})
         self._thread_id = thread_id
         self._run_id = run_id
         self._include = tuple(include or ())
@@ -100,23 +103,22 @@ class _RunStreamBase:
                 hint="Check that the server supports stream=true (Assistants v2 streaming).",
             )
 
-    def _event(self, name: str, data: str) -> StreamEvent | None:
-        """The typed event of one SSE frame; None at ``[DONE]``; an error event raises."""
-        if name == "done" or data.startswith("[DONE]"):
-            return None
+    def _is_end(self, name: str, data: str) -> bool:
+        """For the rare frames (``done``, ``error``, ``[DONE]``): True at the end; an error event raises."""
         if name == "error":
             raise self._stream_error(data)
-        try:
-            event = parse_event(name, data)
-        except (ValidationError, ValueError) as exc:
-            raise APIResponseValidationError(
-                f"The stream's {name!r} event is not what the API promises ({_first_problem(exc)}).",
-                request=self.response.request if self.response is not None else None,
-                hint="Check that base_url points at an Assistants v2 compatible server.",
-            ) from None
-        if type(event) is UnknownEvent and isinstance(event.data, dict) and event.data.get("error"):
+        return name == "done" or data.startswith("[DONE]")
+
+    def _malformed(self, name: str, exc: Exception) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"The stream's {name!r} event is not what the API promises ({_first_problem(exc)}).",
+            request=self.response.request if self.response is not None else None,
+            hint="Check that base_url points at an Assistants v2 compatible server.",
+        )
+
+    def _check_unknown(self, event: UnknownEvent) -> None:
+        if isinstance(event.data, dict) and event.data.get("error"):
             raise self._stream_error(event.data)  # the SDK's rule: a non-thread event carrying an error
-        return event
 
     def _stream_error(self, data: str | dict[str, Any]) -> APIStreamError:
         parsed: Any
@@ -127,7 +129,7 @@ class _RunStreamBase:
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             parsed = parsed["error"]
         error = redact_value(
-            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._base._api_key
+            parsed if isinstance(parsed, dict) else {"message": str(parsed)}, self._api._secret
         )
         message = error.get("message") or "The server reported an error in the stream."
         hint = None
@@ -155,7 +157,7 @@ class _RunStreamBase:
                 hint="Start the run again; check the server's logs if this keeps happening.",
             )
         self.resumed = True
-        log.warning("The stream of run %s broke (%s); catching up by polling.", run_id, why)
+        log.info("The stream of run %s broke (%s); catching up by polling.", run_id, why)
         return thread_id, run_id
 
     def _request_or_none(self) -> httpx2.Request | None:
@@ -199,11 +201,17 @@ class RunStream(_RunStreamBase):
     def open(self) -> RunStream:
         """Send the request (once); errors before the stream starts raise here."""
         if self.response is None:
-            response = self._client.send(self._request, stream=True)
+            if self._start_failure is not None:
+                raise self._start_failure  # sent once: a failed start is not retried behind your back
             try:
-                self._check_stream(response)
-            except APIResponseValidationError:
-                response.close()
+                response = self._client.send(self._request, stream=True)
+                try:
+                    self._check_stream(response)
+                except APIResponseValidationError:
+                    response.close()
+                    raise
+            except Exception as exc:
+                self._start_failure = exc
                 raise
             self.response = response
         return self
@@ -230,17 +238,22 @@ class RunStream(_RunStreamBase):
         response = self.open().response
         assert response is not None
         apply = self.snapshot.apply
-        decode = self._event
         try:
             try:
                 for frame in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                    event = decode(frame.event, frame.data)
-                    if event is None:
+                    name, data = frame.event, frame.data
+                    if (name in _CONTROL or data[:6] == "[DONE]") and self._is_end(name, data):
                         return
+                    try:
+                        event = parse_event(name, data)
+                    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                        raise self._malformed(name, exc) from None
+                    if type(event) is UnknownEvent:
+                        self._check_unknown(event)
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finally:
             response.close()
@@ -308,11 +321,17 @@ class AsyncRunStream(_RunStreamBase):
     async def open(self) -> AsyncRunStream:
         """Send the request (once); errors before the stream starts raise here."""
         if self.response is None:
-            response = await self._client.send(self._request, stream=True)
+            if self._start_failure is not None:
+                raise self._start_failure  # sent once: a failed start is not retried behind your back
             try:
-                self._check_stream(response)
-            except APIResponseValidationError:
-                await response.aclose()
+                response = await self._client.send(self._request, stream=True)
+                try:
+                    self._check_stream(response)
+                except APIResponseValidationError:
+                    await response.aclose()
+                    raise
+            except Exception as exc:
+                self._start_failure = exc
                 raise
             self.response = response
         return self
@@ -339,17 +358,22 @@ class AsyncRunStream(_RunStreamBase):
         response = (await self.open()).response
         assert response is not None
         apply = self.snapshot.apply
-        decode = self._event
         try:
             try:
                 async for frame in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                    event = decode(frame.event, frame.data)
-                    if event is None:
+                    name, data = frame.event, frame.data
+                    if (name in _CONTROL or data[:6] == "[DONE]") and self._is_end(name, data):
                         return
+                    try:
+                        event = parse_event(name, data)
+                    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                        raise self._malformed(name, exc) from None
+                    if type(event) is UnknownEvent:
+                        self._check_unknown(event)
                     apply(event)
                     yield event
                 why = "the body ended without [DONE]"
-            except httpx2.TransportError as exc:
+            except httpx2.RequestError as exc:
                 why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finally:
             await response.aclose()

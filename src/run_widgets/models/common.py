@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from ._base import WireModel
 
@@ -21,6 +21,24 @@ def type_tag(known: frozenset[str], key: str = "type") -> Any:
         return tag if tag in known else "unknown"
 
     return Discriminator(pick)
+
+
+def unknown_only(known: frozenset[str], key: str = "type") -> Any:
+    """Metadata for the catch-all variant after a tagged union: it refuses the known tags.
+
+    ``Annotated[A | B, Discriminator("type")] | Annotated[Unknown, unknown_only({...})]`` with
+    ``union_mode="left_to_right"`` picks a known variant by its tag inside pydantic-core (no Python
+    call per object, which matters for the millions of deltas a stream carries), sends unknown tags
+    to the catch-all, and still fails on a known variant that does not match its schema.
+    """
+
+    def refuse_known(value: Any) -> Any:
+        tag = getattr(value, key, None)
+        if tag in known:
+            raise ValueError(f"this {tag!r} object does not match the {tag!r} schema")
+        return value
+
+    return AfterValidator(refuse_known)
 
 
 class Usage(WireModel):

@@ -1,17 +1,18 @@
 """Delta objects carried by ``thread.message.delta`` and ``thread.run.step.delta`` events.
 
 Every list entry carries ``index`` (its position in the snapshot's list); strings are appended to
-what came before. ``run_widgets.state`` applies them.
+what came before. ``run_widgets.state`` applies them. Their unions pick a variant by its ``type``
+inside pydantic-core (see ``common.unknown_only``): a stream parses one of these per frame.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Tag
+from pydantic import Discriminator, Field
 
 from ._base import WireModel
-from .common import type_tag
+from .common import unknown_only
 
 # --- message deltas -------------------------------------------------------------------------------
 
@@ -80,12 +81,11 @@ class UnknownDeltaBlock(WireModel):
 
 
 MessageContentDelta = Annotated[
-    Annotated[TextDeltaBlock, Tag("text")]
-    | Annotated[ImageFileDeltaBlock, Tag("image_file")]
-    | Annotated[ImageURLDeltaBlock, Tag("image_url")]
-    | Annotated[RefusalDeltaBlock, Tag("refusal")]
-    | Annotated[UnknownDeltaBlock, Tag("unknown")],
-    type_tag(frozenset({"text", "image_file", "image_url", "refusal"})),
+    Annotated[
+        TextDeltaBlock | ImageFileDeltaBlock | ImageURLDeltaBlock | RefusalDeltaBlock, Discriminator("type")
+    ]
+    | Annotated[UnknownDeltaBlock, unknown_only(frozenset({"text", "image_file", "image_url", "refusal"}))],
+    Field(union_mode="left_to_right"),
 ]
 
 
@@ -149,10 +149,9 @@ class UnknownCodeInterpreterOutputDelta(WireModel):
 
 
 CodeInterpreterOutputDelta = Annotated[
-    Annotated[CodeInterpreterLogsDelta, Tag("logs")]
-    | Annotated[CodeInterpreterImageOutputDelta, Tag("image")]
-    | Annotated[UnknownCodeInterpreterOutputDelta, Tag("unknown")],
-    type_tag(frozenset({"logs", "image"})),
+    Annotated[CodeInterpreterLogsDelta | CodeInterpreterImageOutputDelta, Discriminator("type")]
+    | Annotated[UnknownCodeInterpreterOutputDelta, unknown_only(frozenset({"logs", "image"}))],
+    Field(union_mode="left_to_right"),
 ]
 
 
@@ -182,11 +181,13 @@ class UnknownToolCallDelta(WireModel):
 
 
 ToolCallDelta = Annotated[
-    Annotated[FunctionToolCallDelta, Tag("function")]
-    | Annotated[CodeInterpreterToolCallDelta, Tag("code_interpreter")]
-    | Annotated[FileSearchToolCallDelta, Tag("file_search")]
-    | Annotated[UnknownToolCallDelta, Tag("unknown")],
-    type_tag(frozenset({"function", "code_interpreter", "file_search"})),
+    Annotated[
+        FunctionToolCallDelta | CodeInterpreterToolCallDelta | FileSearchToolCallDelta, Discriminator("type")
+    ]
+    | Annotated[
+        UnknownToolCallDelta, unknown_only(frozenset({"function", "code_interpreter", "file_search"}))
+    ],
+    Field(union_mode="left_to_right"),
 ]
 
 
@@ -200,10 +201,9 @@ class UnknownStepDeltaDetails(WireModel):
 
 
 StepDetailsDelta = Annotated[
-    Annotated[MessageCreationDeltaDetails, Tag("message_creation")]
-    | Annotated[ToolCallsDeltaDetails, Tag("tool_calls")]
-    | Annotated[UnknownStepDeltaDetails, Tag("unknown")],
-    type_tag(frozenset({"message_creation", "tool_calls"})),
+    Annotated[MessageCreationDeltaDetails | ToolCallsDeltaDetails, Discriminator("type")]
+    | Annotated[UnknownStepDeltaDetails, unknown_only(frozenset({"message_creation", "tool_calls"}))],
+    Field(union_mode="left_to_right"),
 ]
 
 

@@ -6,42 +6,47 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import ServerConfig
 from .core import Core
-from .engines import EngineSettings, create_engine
+from .engines import Engine, EngineSettings, create_engine
 from .errors import APIError, error_body
 from .executor import Executor
 from .gate import Gate
 from .idempotency import IdempotencyCache
 from .ids import Clock, IdFactory
 from .routes import build_routes
+from .routing import SegmentRouter
 from .store import Store
 
 logger = logging.getLogger("run_widgets.server")
 
 
-def build_core(config: ServerConfig) -> Core:
-    """Open the store and make the executor and engine (nothing runs until the app starts)."""
+def build_core(config: ServerConfig, engine: Engine | None = None) -> Core:
+    """Open the store and make the executor and engine (nothing runs until the app starts).
+
+    ``engine`` replaces the one ``config.engine`` names (tests, custom engines).
+    """
+    if engine is None:
+        engine = create_engine(
+            config.engine,
+            EngineSettings(
+                words_per_second=config.words_per_second,
+                seed=config.seed,
+                chat_base_url=config.chat_base_url,
+                chat_model=config.chat_model,
+                chat_api_key=config.chat_api_key,
+            ),
+        )
     store = Store(config.db)
     ids = IdFactory(config.seed, store.generation)
     clock = Clock(config.seed, store.generation)
-    engine = create_engine(
-        config.engine,
-        EngineSettings(
-            words_per_second=config.words_per_second,
-            seed=config.seed,
-            chat_base_url=config.chat_base_url,
-            chat_model=config.chat_model,
-            chat_api_key=config.chat_api_key,
-        ),
-    )
     executor = Executor(store, engine, ids, clock, requires_action_timeout=config.requires_action_timeout)
     return Core(config, store, executor, ids, clock, IdempotencyCache())
 
@@ -51,7 +56,7 @@ def create_app(config: ServerConfig, core: Core | None = None) -> ASGIApp:
     core = core or build_core(config)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: object) -> AsyncIterator[None]:
         core.executor.recover()
         try:
             yield
@@ -75,21 +80,12 @@ def create_app(config: ServerConfig, core: Core | None = None) -> ASGIApp:
             body = error_body(str(exc.detail), "invalid_request_error")
         return Response(body, status_code=exc.status_code, media_type="application/json", headers=exc.headers)
 
-    async def server_error(request: Request, exc: Exception) -> Response:
-        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        body = error_body(
-            "The server had an error while processing your request.", "server_error", None, "server_error"
-        )
-        headers = {"x-should-retry": "false"} if request.method != "GET" else None
-        return Response(body, status_code=500, media_type="application/json", headers=headers)
-
-    app = Starlette(
-        routes=build_routes(core),
-        lifespan=lifespan,
-        exception_handlers={APIError: api_error, HTTPException: http_error, Exception: server_error},
+    # Starlette's own layers (errors, exception handlers, routes) with a faster router.
+    router = SegmentRouter(build_routes(core), lifespan=lifespan)
+    app: ASGIApp = CatchAll(
+        ExceptionMiddleware(router, handlers={APIError: api_error, HTTPException: http_error})
     )
-    app.state.core = core
-    inner: ASGIApp = app
+    inner = app
     if core.config.cors_origins:
         inner = CORSMiddleware(
             app,
@@ -99,3 +95,42 @@ def create_app(config: ServerConfig, core: Core | None = None) -> ASGIApp:
             expose_headers=["x-request-id", "openai-poll-after-ms"],
         )
     return Gate(inner, core.config, cors=bool(core.config.cors_origins))
+
+
+class CatchAll:
+    """The last net: an unexpected exception becomes a 500 with the error envelope, logged once.
+
+    Unlike Starlette's ServerErrorMiddleware it does not re-raise, so uvicorn keeps the connection
+    open for the client's next request. ``x-should-retry: false`` on anything but GET, because the
+    request may have had effects.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return  # a stream already under way: the executor ends its run on its own
+            body = error_body(
+                "The server had an error while processing your request.", "server_error", None, "server_error"
+            )
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            if scope.get("method") != "GET":
+                headers.append((b"x-should-retry", b"false"))
+            await send({"type": "http.response.start", "status": 500, "headers": headers})
+            await send({"type": "http.response.body", "body": body})

@@ -10,11 +10,14 @@ from .config import ServerConfig, default_db_path
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted. Prints one line with the base URL (and the key, when generated)."""
+    import logging
+
     from .app import build_core, create_app
     from .engines import EngineUnavailable
     from .ids import new_api_key
     from .runner import Server, base_url, bind, uvicorn_config
 
+    logging.basicConfig(level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s")
     generated = not args.api_key
     config = ServerConfig(
         api_key=args.api_key or new_api_key(),
@@ -57,6 +60,8 @@ def serve(args: argparse.Namespace) -> int:
     server = Server(uvicorn_config(create_app(config, core), config), announce)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down cleanly and re-raised the signal
+        pass
     finally:
         sock.close()
     return 0

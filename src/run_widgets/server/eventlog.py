@@ -9,6 +9,7 @@ submit_tool_outputs stream starts exactly where its segment does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -28,11 +29,11 @@ def sse_frame(event: str, data: bytes) -> bytes:
 class EventLog:
     """The frames of one run. A frame is bytes, or a pair (plain, with file search content)."""
 
-    __slots__ = ("_frames", "_waiter")
+    __slots__ = ("_frames", "_waiters")
 
     def __init__(self) -> None:
         self._frames: list[bytes | tuple[bytes, bytes]] = []
-        self._waiter: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -40,11 +41,11 @@ class EventLog:
     def append(self, frame: bytes | tuple[bytes, bytes]) -> int:
         """Add a frame and wake the followers; returns its sequence number."""
         self._frames.append(frame)
-        waiter = self._waiter
-        if waiter is not None:
-            self._waiter = None
-            if not waiter.done():
-                waiter.set_result(None)
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
         return len(self._frames) - 1
 
     def take(self, position: int, *, include_content: bool = False) -> tuple[bytes, int, bool]:
@@ -67,8 +68,13 @@ class EventLog:
         return b"".join(out), position, done
 
     async def wait(self) -> None:
-        """Until the next frame is appended."""
-        if self._waiter is None:
-            self._waiter = asyncio.get_running_loop().create_future()
-        # shield: one follower giving up must not cancel the future the others wait on
-        await asyncio.shield(self._waiter)
+        """Until the next frame is appended (each follower has its own future, so one giving up
+        does not disturb the others)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            with contextlib.suppress(ValueError):  # stop tracking it, unless append already did
+                self._waiters.remove(waiter)
+            raise

@@ -238,6 +238,7 @@ class Executor:
                 self._settle_orphan(state.run, STOPPED_MESSAGE)
         self._states.clear()
         self._active.clear()
+        self._store.flush()
         await self._engine.aclose()
 
     # --- commands (called by the routes, on the loop) ------------------------------------------------
@@ -343,6 +344,8 @@ class Executor:
         if state.task is not None:
             state.stop = _Stop("cancelled")
             state.task.cancel()
+        state.cancelled.set()
+        state.log.append(DONE_FRAME)  # end any stream following the run
 
     # --- driving a segment -----------------------------------------------------------------------------
 
@@ -742,6 +745,7 @@ class Executor:
                 step = state.function_step
                 details = step.step_details
                 assert isinstance(details, ToolCallsStepDetails)
+                self._store.save(step)  # its calls are final: persist them before pausing
                 calls = [
                     {
                         "id": c.id,

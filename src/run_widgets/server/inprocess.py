@@ -11,6 +11,7 @@ from typing import Any
 from .app import build_core, create_app
 from .config import DEFAULT_REQUIRES_ACTION_TIMEOUT, DEFAULT_WORDS_PER_SECOND, ServerConfig
 from .core import Core
+from .engines import Engine
 from .ids import new_api_key
 from .runner import Server, base_url, bind, uvicorn_config
 
@@ -105,7 +106,7 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     db: str = ":memory:",
-    engine: str = "scripted",
+    engine: str | Engine = "scripted",
     api_key: str | None = None,
     seed: int | None = None,
     words_per_second: float = DEFAULT_WORDS_PER_SECOND,
@@ -121,13 +122,14 @@ def start(
 
     ``port=0`` picks a free port; ``db=":memory:"`` keeps nothing after ``stop()``; ``seed`` makes ids
     and timestamps reproducible; ``words_per_second=0`` streams the scripted replies at full speed.
+    ``engine`` is an engine's name (``"scripted"``, ``"chat"``) or an ``Engine`` instance.
     """
     config = ServerConfig(
         api_key=api_key or new_api_key(),
         host=host,
         port=port,
         db=str(db),
-        engine=engine,
+        engine=engine if isinstance(engine, str) else engine.name,
         seed=seed,
         words_per_second=words_per_second,
         requires_action_timeout=requires_action_timeout,
@@ -137,7 +139,7 @@ def start(
         cors_origins=tuple(cors_origins),
         allowed_hosts=tuple(allowed_hosts),
     )
-    core = build_core(config)
+    core = build_core(config, None if isinstance(engine, str) else engine)
     sock = bind(host, port)
     config.port = sock.getsockname()[1]
     ready = threading.Event()

@@ -144,10 +144,16 @@ class Store:
         cache = self._cache
         cache[object_id] = entry
         cache.move_to_end(object_id)
-        if len(cache) > self._cache_size:
-            for old_id in list(cache)[: len(cache) - self._cache_size]:
+        excess = len(cache) - self._cache_size
+        if excess > 0:  # evict the least recently used, never an object changed only in memory
+            evict = []
+            for old_id in cache:
                 if old_id not in self._live:
-                    del cache[old_id]
+                    evict.append(old_id)
+                    if len(evict) == excess:
+                        break
+            for old_id in evict:
+                del cache[old_id]
 
     def _forget(self, ids: Sequence[str]) -> None:
         for object_id in ids:
@@ -189,6 +195,14 @@ class Store:
         else:
             entry.raw = None
         self._live.add(object_id)
+
+    def flush(self) -> None:
+        """Write every object changed in memory only (``touch``) to SQLite."""
+        for object_id in list(self._live):
+            entry = self._cache.get(object_id)
+            if entry is not None:
+                self.save(entry.model)
+        self._live.clear()
 
     def get(self, cls: type[M], object_id: str) -> M | None:
         entry = self._load(cls, object_id)
@@ -242,7 +256,10 @@ class Store:
         out: list[M] = []
         for object_id, body in rows:
             entry = self._cache.get(object_id)
-            out.append(entry.model if entry is not None else cls.model_validate_json(body))  # type: ignore[arg-type]
+            if entry is None:
+                entry = _Entry(cls.model_validate_json(body), body.encode())
+                self._remember(object_id, entry)
+            out.append(entry.model)  # type: ignore[arg-type]
         return out
 
     def runs_in_status(self, statuses: Sequence[str]) -> list[tuple[Run, float | None, bool]]:

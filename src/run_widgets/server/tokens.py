@@ -1,7 +1,7 @@
 """How the server counts tokens when an engine does not report them.
 
-A token is a run of letters and digits (at most 4 characters: longer words count one token per 4
-characters, roughly as real tokenizers split them) or a single other non-space character. It is a
+A token is a run of letters and digits (at most 6 characters: longer words count one token per 6
+characters started, roughly as real tokenizers split them) or a single other non-space character. It is a
 deterministic estimate, not a real tokenizer, so usage figures are stable across machines.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r"\w{1,4}|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\w{1,6}|[^\w\s]", re.UNICODE)
 
 
 def count_tokens(text: str) -> int:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -81,11 +82,15 @@ def _check_depth(data: Any) -> None:
 
 
 def validate(model: type[RequestModel], data: Any) -> Any:
-    """Validate a body as ``model``; a bad one is a 400 naming the field (``param``)."""
+    """Validate a JSON body as ``model``, strictly (``"yes"`` is not a boolean, ``"5"`` not a number).
+
+    A bad body is a 400 naming the field (``param``), worded by the shared request models.
+    """
     try:
-        return validate_request(model, data)
-    except RequestValidationError as exc:
-        raise BadRequest(exc.message, param=exc.param, code="invalid_value") from None
+        return model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        error = RequestValidationError.from_pydantic(exc, data)
+        raise BadRequest(error.message, param=error.param, code="invalid_value") from None
 
 
 def list_query(request: Request) -> ListQuery:

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from ..models import (
     EVENT_TYPES,
+    DoneEvent,
+    ErrorEvent,
     Message,
     MessageDeltaEvent,
     Run,
@@ -27,10 +29,6 @@ from ..models import (
     event_from_dict,
 )
 from ._accumulate import TextBuffer, fresh, merge, plain
-
-_TYPED_EVENTS: frozenset[type] = frozenset(EVENT_TYPES.values()) | {UnknownEvent}
-_ONLY_CONTENT = frozenset({"content"})
-_ONLY_VALUE = frozenset({"value"})
 
 
 @dataclass
@@ -163,11 +161,14 @@ class RunSnapshot:
 
     def apply(self, event: StreamEvent | dict[str, Any] | Any) -> StreamEvent:
         """Fold one stream event into the snapshot; returns it typed."""
-        typed: Any = event if type(event) in _TYPED_EVENTS else event_from_dict(event)
+        typed: Any = event
+        fold = _FOLDS.get(type(event))  # one lookup for a typed event, the stream's case
+        if fold is None and type(event) not in _PASSIVE_EVENTS:
+            typed = event_from_dict(event)
+            fold = _FOLDS.get(type(typed))
         self.events_applied += 1
-        handler = _HANDLERS.get(typed.event)
-        if handler is not None:
-            handler(self, typed.data)
+        if fold is not None:
+            fold(self, typed.data)
         return typed  # type: ignore[no-any-return]
 
     def apply_object(self, obj: Run | RunStep | Message | Thread) -> None:
@@ -210,20 +211,16 @@ class RunSnapshot:
         delta = data.delta
         content = delta.content
         # Fast path: one text piece appended to a text part we already hold (nearly every delta).
-        if (
-            content is not None
-            and len(content) == 1
-            and delta.__pydantic_fields_set__ == _ONLY_CONTENT
-            and not delta.__pydantic_extra__
-        ):
+        # (A field that is None would be skipped by merge() too, so "is None" is the test for "absent".)
+        if content is not None and len(content) == 1 and delta.role is None and not delta.__pydantic_extra__:
             part = content[0]
             if type(part) is TextDeltaBlock and not part.__pydantic_extra__:
                 text = part.text
                 if (
                     text is not None
-                    and text.__pydantic_fields_set__ == _ONLY_VALUE
-                    and not text.__pydantic_extra__
+                    and text.annotations is None
                     and text.value is not None
+                    and not text.__pydantic_extra__
                 ):
                     buffer = entry.text_buffer(part.index)
                     if buffer is not None:
@@ -267,6 +264,11 @@ def _put(entries: dict[str, _Entry], changed: dict[str, None], obj: Any) -> None
     changed[obj.id] = None
 
 
+def _folds() -> dict[type, Callable[[RunSnapshot, Any], None]]:
+    """The same, by event class: a typed event finds its method in one lookup."""
+    return {EVENT_TYPES[name]: fold for name, fold in _HANDLERS.items() if name in EVENT_TYPES}
+
+
 def _handlers() -> dict[str, Callable[[RunSnapshot, Any], None]]:
     """Which method folds each event name in (names not listed change nothing: error, done, unknown)."""
     table: dict[str, Callable[[RunSnapshot, Any], None]] = {"thread.created": RunSnapshot._put_thread}
@@ -287,3 +289,5 @@ def _handlers() -> dict[str, Callable[[RunSnapshot, Any], None]]:
 
 
 _HANDLERS = _handlers()
+_FOLDS = _folds()
+_PASSIVE_EVENTS: frozenset[type[Any]] = frozenset((ErrorEvent, DoneEvent, UnknownEvent))

@@ -10,6 +10,7 @@ injected, so tests can drive time by hand.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -50,7 +51,17 @@ class UpdateBatcher:
     scheduler's thread and must take that lock itself.
     """
 
-    __slots__ = ("_flush", "_last", "_scheduled", "_scheduler", "_timer", "_urgent", "flushes", "interval")
+    __slots__ = (
+        "_flush",
+        "_recent",
+        "_scheduled",
+        "_scheduler",
+        "_timer",
+        "_urgent",
+        "flushes",
+        "interval",
+        "per_second",
+    )
 
     def __init__(
         self,
@@ -62,7 +73,10 @@ class UpdateBatcher:
         self._flush = flush
         self._scheduler = scheduler
         self.interval = interval
-        self._last = float("-inf")
+        self.per_second = max(1, round(1.0 / interval))
+        # When the last flushes ran: a regular flush waits for both the interval since the last one
+        # and a free slot in the last second (urgent flushes use slots too, so the total stays bounded).
+        self._recent: deque[float] = deque([float("-inf")], maxlen=self.per_second)
         self._scheduled = False
         self._urgent = False
         self._timer = 0  # the live timer's number; older timers find nothing to do
@@ -75,7 +89,11 @@ class UpdateBatcher:
         self._scheduled = True
         self._timer += 1
         timer = self._timer
-        delay = self._last + self.interval - self._scheduler.now()
+        recent = self._recent
+        due = recent[-1] + self.interval
+        if len(recent) == self.per_second:
+            due = max(due, recent[0] + 1.0)
+        delay = due - self._scheduler.now()
         if delay <= 0:
             self._scheduler.call_soon(lambda: self._run_timer(timer))
         else:
@@ -102,7 +120,7 @@ class UpdateBatcher:
         self._run()
 
     def _run(self) -> None:
-        self._last = self._scheduler.now()
+        self._recent.append(self._scheduler.now())
         self.flushes += 1
         self._flush()
 
@@ -110,4 +128,4 @@ class UpdateBatcher:
         """A checkpoint took everything: forget pending flushes (their timers will find nothing to do)."""
         self._scheduled = False
         self._urgent = False
-        self._last = self._scheduler.now()
+        self._recent.append(self._scheduler.now())

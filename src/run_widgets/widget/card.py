@@ -25,8 +25,18 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..models import PAUSED_RUN_STATUSES, Message, Run, RunStep, StreamEvent
+from ..models import (
+    EVENT_TYPES,
+    PAUSED_RUN_STATUSES,
+    RUN_EVENT_TYPES,
+    ErrorObject,
+    Message,
+    Run,
+    RunStep,
+    StreamEvent,
+)
 from ..models.convert import from_openai
+from ..tools import ToolSet
 from . import follow as _follow
 from . import handlers, limits, runtime
 from .backend import Backend, error_text, redact
@@ -35,6 +45,7 @@ from .fallback import render_fallback
 from .viewstate import ViewState
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
+_RUN_EVENTS = frozenset(RUN_EVENT_TYPES)
 
 
 def _static(name: str) -> str | Path:
@@ -90,7 +101,7 @@ class RunCard(anywidget.AnyWidget):
         self._notice: dict[str, str] | None = None
         self._notice_dirty = False
         self._backend: Backend | None = None
-        self._toolset: Any = None
+        self._toolset: ToolSet | None = None
         self._drive_task: asyncio.Task[None] | None = None
         self._idle = threading.Event()
         self._idle.set()
@@ -98,13 +109,14 @@ class RunCard(anywidget.AnyWidget):
         self._last_source = "stream"
         self._last_failure = False
         self._external_following = False
+        self._expiry_watched: tuple[str, int] | None = None
         self._inflight: set[concurrent.futures.Future[None]] = set()
         self._display_ids: list[str] = []
         self._displayed_seq = -1
         self.messages_sent = 0
         """Patches, snapshots and acks sent to the front end (trait updates not included)."""
         super().__init__(
-            caps={"text": limits.TEXT_CAP, "json": limits.JSON_CAP},
+            caps=self._views.caps,
             auto_tools=auto_tools,
             **kwargs,
         )
@@ -147,20 +159,19 @@ class RunCard(anywidget.AnyWidget):
         with self._lock:
             typed = self._views.apply(event)
             name = typed.event
-            if (
-                name == "thread.message.delta"
-                or name.startswith("thread.run.step")
-                or name.startswith("thread.message")
-            ):
+            if name == "thread.message.delta":  # nearly every event: keep it first and cheap
                 self._batcher.changed()
-            elif name.startswith("thread.run."):
-                self._note_status(str(getattr(typed.data, "status", "")))
+            elif name in _RUN_EVENTS:
+                run = typed.data
+                assert isinstance(run, Run)
+                self._note_status(str(run.status))
             elif name == "error":
-                self._set_notice(
-                    "error", f"The server reported an error: {getattr(typed.data, 'message', '')}"
-                )
-            else:
+                error = typed.data
+                message = error.message if isinstance(error, ErrorObject) else str(error)
+                self._set_notice("error", f"The server reported an error: {message}")
+            elif name in EVENT_TYPES and name != "done":
                 self._batcher.changed()
+            # unknown event names (and done) change nothing the card shows
         return typed
 
     def apply_object(self, obj: Run | RunStep | Message | Any) -> None:
@@ -226,6 +237,8 @@ class RunCard(anywidget.AnyWidget):
                 self._notice_dirty = False
                 self.set_trait("notice", self._notice)
             patch = self._views.next_patch()
+            if self.caps != self._views.caps:  # the run grew past a tier (before the patch: it uses them)
+                self.set_trait("caps", self._views.caps)
             if patch is not None:
                 self._send_msg(patch)
 
@@ -244,6 +257,7 @@ class RunCard(anywidget.AnyWidget):
                 "seq": views.seq,
                 "following": self._drive_task is not None or self._external_following,
                 "notice": self._notice,
+                "caps": views.caps,
             }
             with self.hold_sync():
                 for name, value in traits.items():
@@ -389,7 +403,19 @@ class RunCard(anywidget.AnyWidget):
                 return
             self._drive_task = None
         self._checkpoint()
+        self._watch_expiry()
         self._idle.set()
+
+    def _watch_expiry(self) -> None:
+        """Paused at ``requires_action``: look at the run again when its deadline passes."""
+        run = self.current_run
+        if run is None or run.status != "requires_action" or run.expires_at is None or self._backend is None:
+            return
+        key = (run.id, run.expires_at)
+        if self._expiry_watched == key:
+            return
+        self._expiry_watched = key
+        runtime.submit(_follow.watch_expiry(weakref.ref(self), run.id, run.expires_at))
 
     def _set_external_following(self, active: bool) -> None:
         """Someone else drives the events (an SDK event handler): show it, and checkpoint at the end."""
@@ -414,6 +440,7 @@ class RunCard(anywidget.AnyWidget):
             ):
                 self._start_drive(_nothing)  # the drive's next step runs the Python tools
             else:
+                self._watch_expiry()
                 self._idle.set()
 
         self._scheduler.call_soon(on_scheduler)
@@ -426,12 +453,9 @@ class RunCard(anywidget.AnyWidget):
             self._toolset = None
             self.python_tools = []
             return
-        if not (hasattr(tools, "names") and hasattr(tools, "aexecute")):
-            from ..tools import ToolSet
-
-            tools = ToolSet.from_any(tools)
-        self._toolset = tools
-        self.python_tools = [str(name) for name in tools.names]
+        toolset = ToolSet.from_any(tools)
+        self._toolset = toolset
+        self.python_tools = list(toolset.names)
 
     # --- actions from Python (the same paths the front end's requests take) -------------------------
 
@@ -460,7 +484,7 @@ class RunCard(anywidget.AnyWidget):
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Kernel main thread: validate, hand the work to the loop, return at once."""
-        future = runtime.submit(handlers.handle(self, content))
+        future = handlers.receive(self, content)
         self._inflight.add(future)
         future.add_done_callback(self._inflight.discard)
 
@@ -477,11 +501,8 @@ class RunCard(anywidget.AnyWidget):
     def static_html(self) -> str:
         """The escaped, size-capped HTML summary (what a notebook viewer without widgets shows)."""
         with self._lock:
-            views = self._views
-            views.checkpoint()
-            return render_fallback(
-                views.run_view, views.step_views, final_text=views.final_text(), notice=self._notice
-            )
+            run, steps = self._views.fresh_views()
+            return render_fallback(run, steps, final_text=self._views.final_text(), notice=self._notice)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """A self-contained page of this card (works offline, read-only); written to ``path`` if given."""

@@ -69,7 +69,8 @@ class ReadOnlyModel {
 const model = new ReadOnlyModel(data.state);
 const experimental = { invoke: () => Promise.reject(new Error(NOT_CONNECTED)) };
 try {
-  const url = URL.createObjectURL(new Blob([byId("rw-bundle").textContent], { type: "text/javascript" }));
+  const source = JSON.parse(byId("rw-bundle").textContent);
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   const mod = await import(url);
   const widget = typeof mod.default === "function" ? await mod.default() : mod.default;
   if (widget.initialize) await widget.initialize({ model, experimental });
@@ -84,12 +85,15 @@ try {
 """
 
 
-def _script_safe(text: str) -> str:
-    """Text that cannot end the ``<script>`` element it sits in (same meaning in JS and JSON)."""
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+def _css_safe(css: str) -> str:
+    """CSS that cannot end its ``<style>`` element (``\\/`` is ``/`` to CSS)."""
+    return css.replace("</", "<\\/")
 
 
 def _json_script_safe(value: Any) -> str:
+    """JSON for a ``<script type="application/json">``: every ``<`` escaped, so nothing in it can end
+    the element or open a comment, and ``JSON.parse`` gives the exact text back. (Escaping ``</`` in
+    JavaScript itself is not safe: ``/^</`` is a regular expression.)"""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
@@ -97,18 +101,17 @@ def page_data(card: RunCard) -> dict[str, Any]:
     """The state the page's model starts from, full step details, and the export JSON."""
     with card._lock:
         views = card._views
-        views.checkpoint()
-        steps = views.step_views
+        run, steps = views.fresh_views()
         state = {
             "protocol": card.protocol,
             "seq": views.seq,
-            "run": views.run_view,
+            "run": run,
             "steps": steps,
             "following": False,
             "notice": card._notice,
             "python_tools": list(card.python_tools),
             "auto_tools": False,
-            "caps": dict(card.caps),
+            "caps": views.caps,
             "readonly": True,
         }
         details: dict[str, Any] = {}
@@ -127,7 +130,7 @@ def page_data(card: RunCard) -> dict[str, Any]:
         export = views.export()
         if export is not None and len(export.encode()) > limits.EXPORT_MAX_BYTES:
             export = None
-        fallback = render_fallback(views.run_view, steps, final_text=views.final_text(), notice=card._notice)
+        fallback = render_fallback(run, steps, final_text=views.final_text(), notice=card._notice)
     return {"state": state, "details": details, "export": export, "fallback": fallback}
 
 
@@ -145,12 +148,12 @@ def card_page(card: RunCard, *, bundle: str | None = None) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title>"
-        f"<style>{_script_safe(css)}</style>"
+        f"<style>{_css_safe(css)}</style>"
         "<style>body{margin:16px;font-family:system-ui,sans-serif}</style>"
         "</head><body>\n"
         f'<div id="rw-root">{fallback}</div>\n'
         f'<script type="application/json" id="rw-data">{_json_script_safe(data)}</script>\n'
-        f'<script type="text/plain" id="rw-bundle">{_script_safe(bundle)}</script>\n'
-        f'<script type="module">{_script_safe(_HOST)}</script>\n'
+        f'<script type="application/json" id="rw-bundle">{_json_script_safe(bundle)}</script>\n'
+        f'<script type="module">{_HOST}</script>\n'
         "</body></html>\n"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -147,3 +148,20 @@ class EnteredStream:
 
     async def aclose(self) -> None:
         await self._manager.__aexit__(None, None, None)
+
+
+async def watch_expiry(ref: CardRef, run_id: str, expires_at: int, *, tries: int = 3) -> None:
+    """A run waiting for tool outputs expires at ``expires_at``: look again then, so the card shows it
+    (without following the run in between: a paused card is idle)."""
+    await asyncio.sleep(max(0.0, expires_at - time.time()) + 0.5)
+    for _ in range(tries):
+        card = _live(ref)
+        if card is None or card._drive_task is not None:
+            return
+        run = card.current_run
+        if run is None or run.id != run_id or run.status != "requires_action":
+            return
+        future = card.follow()
+        del card
+        await asyncio.wrap_future(future)
+        await asyncio.sleep(1.0)  # still waiting? the server may be a moment late

@@ -8,12 +8,13 @@ is one), never a traceback, never a key.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import CANCELLABLE_RUN_STATUSES, Run
-from . import follow, limits
+from . import follow, limits, runtime
 from .backend import error_text
 from .requests import (
     BadRequest,
@@ -48,14 +49,22 @@ def _ack(req_id: str, ok: bool, error: str | None = None, **fields: Any) -> dict
     return message
 
 
-async def handle(card: RunCard, content: Any) -> None:
-    """Parse, run and acknowledge one request from the front end."""
+def receive(card: RunCard, content: Any) -> concurrent.futures.Future[None]:
+    """On the kernel's main thread: validate the request, hand the work to the loop, return at once."""
     try:
         request = parse_request(content)
     except BadRequest as exc:
-        if exc.req_id is not None:
-            card._send_msg(_ack(exc.req_id, False, exc.message))
-        return
+        return runtime.submit(_refuse(card, exc))
+    return runtime.submit(handle(card, request))
+
+
+async def _refuse(card: RunCard, exc: BadRequest) -> None:
+    if exc.req_id is not None:  # without a usable req_id there is no one to answer
+        card._send_msg(_ack(exc.req_id, False, exc.message))
+
+
+async def handle(card: RunCard, request: Request) -> None:
+    """Run one request and acknowledge it, exactly once."""
     try:
         fields = await _dispatch(card, request)
     except RequestFailed as exc:
@@ -157,16 +166,11 @@ async def submit(card: RunCard, outputs: Sequence[dict[str, str]]) -> None:
 
 
 async def _execute(card: RunCard, calls: Sequence[Any]) -> dict[str, str]:
+    """Run the Python tools for ``calls`` (the ToolSet never raises: a failure is the output text)."""
     toolset = card._toolset
-
-    async def one(call: Any) -> str:
-        try:
-            return str(await toolset.aexecute(call.function.name, call.function.arguments))
-        except Exception as exc:  # ToolSet.aexecute should not raise; a stand-in might
-            return f"Error: {type(exc).__name__}: {exc}"
-
-    results = await asyncio.gather(*(one(call) for call in calls))
-    return {call.id: result for call, result in zip(calls, results, strict=True)}
+    assert toolset is not None
+    answers = await toolset.aoutputs_for(list(calls))
+    return {answer["tool_call_id"]: answer["output"] for answer in answers}
 
 
 async def run_tools(

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 TEXT_CAP = 4_000
-"""A message text, a code interpreter input or its logs, in synced state."""
+"""Each text in the synced state (message, tool arguments and outputs, code, logs, raw JSON), for runs
+of up to 100 steps (see ``cap_for``)."""
 
-JSON_CAP = 4_000
-"""Tool call arguments, outputs and raw JSON, in synced state."""
+CAP_TIERS: tuple[tuple[int, int], ...] = ((100, TEXT_CAP), (300, 1_000))
+"""(most steps, cap): runs with more steps get smaller caps, so the synced state stays under about
+1 MB however long the run (a bigger checkpoint would trip Jupyter's IOPub data rate limit)."""
+
+SMALLEST_CAP = 300
+"""The cap past the last tier."""
+
+
+def cap_for(steps: int) -> int:
+    """The text (and JSON) cap for a run with this many steps."""
+    for most, cap in CAP_TIERS:
+        if steps <= most:
+            return cap
+    return SMALLEST_CAP
+
 
 TITLE_CAP = 120
 """A step's one-line title."""

@@ -3,6 +3,11 @@
 The kernel's own loop is busy running cells, and a cell that blocks would stall anything scheduled on
 it; so streams, polls and card flushes run here instead (the pattern of IPython's ``%%script --bg``).
 The loop starts on first use and stops at interpreter exit. Never ``asyncio.run`` or nest_asyncio.
+
+Work runs in a fresh ``contextvars.Context``, not a copy of the caller's: ipykernel keeps the parent
+header of output in a context variable, and a copy would tie a card's later output (its refreshed
+display at the end of a run) to the cell that started it, which has long finished. With a fresh
+context, ipykernel (7.1+) sends it with the cell that runs now, as it does for any thread.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -42,19 +48,22 @@ class Runtime:
         return threading.current_thread() is self.thread
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return contextvars.Context().run(asyncio.run_coroutine_threadsafe, coro, self.loop)
 
     def call_soon(self, fn: Callable[[], object]) -> None:
         if self.in_loop_thread():
-            self.loop.call_soon(fn)
+            self.loop.call_soon(fn, context=contextvars.Context())
         else:
-            self.loop.call_soon_threadsafe(fn)
+            self.loop.call_soon_threadsafe(fn, context=contextvars.Context())
 
     def call_later(self, delay: float, fn: Callable[[], object]) -> None:
         if self.in_loop_thread():
-            self.loop.call_later(delay, fn)
+            self.loop.call_later(delay, fn, context=contextvars.Context())
         else:
-            self.loop.call_soon_threadsafe(self.loop.call_later, delay, fn)
+            self.loop.call_soon_threadsafe(
+                lambda: self.loop.call_later(delay, fn, context=contextvars.Context()),
+                context=contextvars.Context(),
+            )
 
     def stop(self, timeout: float = 2.0) -> None:
         """Cancel what is still running, stop the loop and wait for the thread (briefly)."""

@@ -63,6 +63,7 @@ class CardEventHandler(AssistantEventHandler):
         auto_tools: bool = False,
     ) -> None:
         super().__init__()
+        self._card_following = False
         self.card = _new_card(card, tools, auto_tools)
         if display and card is None:
             _show(self.card)
@@ -70,13 +71,16 @@ class CardEventHandler(AssistantEventHandler):
     def _init(self, stream: Any) -> None:
         super()._init(stream)
         _adopt_client(self.card, stream)
-        self.card._set_external_following(True)
 
     def on_event(self, event: Any) -> None:
+        if not self._card_following:
+            self._card_following = True
+            self.card._set_external_following(True)
         self.card.apply(event)
 
     def on_end(self) -> None:
-        self.card._set_external_following(False)
+        if self._card_following:
+            self.card._set_external_following(False)
 
 
 class AsyncCardEventHandler(AsyncAssistantEventHandler):
@@ -91,6 +95,7 @@ class AsyncCardEventHandler(AsyncAssistantEventHandler):
         auto_tools: bool = False,
     ) -> None:
         super().__init__()
+        self._card_following = False
         self.card = _new_card(card, tools, auto_tools)
         if display and card is None:
             _show(self.card)
@@ -98,10 +103,13 @@ class AsyncCardEventHandler(AsyncAssistantEventHandler):
     def _init(self, stream: Any) -> None:
         super()._init(stream)
         _adopt_client(self.card, stream)
-        self.card._set_external_following(True)
 
     async def on_event(self, event: Any) -> None:
+        if not self._card_following:
+            self._card_following = True
+            self.card._set_external_following(True)
         self.card.apply(event)
 
     async def on_end(self) -> None:
-        self.card._set_external_following(False)
+        if self._card_following:
+            self.card._set_external_following(False)

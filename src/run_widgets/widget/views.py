@@ -8,6 +8,7 @@ so (``truncated``), so the front end can ask for the full step.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypedDict
 
 from ..models import (
@@ -159,7 +160,7 @@ def _tool_names(run: Run) -> list[str]:
 
 def run_view(run: Run, *, failed_step_id: str | None = None, cap: int | None = limits.TEXT_CAP) -> RunView:
     """The header's data: ids, status, times, usage, errors, and the calls waiting for outputs."""
-    capper = Capper(cap, limits.JSON_CAP if cap is not None else None)
+    capper = Capper(cap)
     pending: list[ToolCallRequest] | None = None
     if run.status == "requires_action":
         pending = []
@@ -315,7 +316,7 @@ def _file_search_view(call: FileSearchToolCall, index: int, capper: Capper) -> d
 
 def step_view(step: RunStep, message: Message | None, *, cap: int | None = limits.TEXT_CAP) -> StepView:
     """One step with what it made: the message it wrote, or its tool calls."""
-    capper = Capper(cap, limits.JSON_CAP if cap is not None else None)
+    capper = Capper(cap)
     details = step.step_details
     message_data: MessageView | None = None
     calls: list[dict[str, Any]] | None = None
@@ -369,9 +370,23 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BLOCK_MARKS = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
+_INLINE_MARKS = str.maketrans("", "", "`*")
+
+
+def _plain_words(markdown: str) -> str:
+    """Markdown's words without its markup, for a one-line title (links keep their text)."""
+    text = _IMAGE.sub(r"\1", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _BLOCK_MARKS.sub("", text)
+    return text.replace("__", "").translate(_INLINE_MARKS)
+
+
 def message_title(text: str) -> str:
-    """The first words of a message, on one line."""
-    line = _one_line(text[: limits.TITLE_CAP * 4])
+    """The first words of a message, on one line, without markdown markup."""
+    line = _one_line(_plain_words(text[: limits.TITLE_CAP * 4]))
     return _shorten(line, 80) if line else "(message)"
 
 

@@ -31,9 +31,9 @@ class Update:
 class ViewState:
     """A ``RunSnapshot`` plus the views built from it, numbered by ``seq`` (one per patch or checkpoint)."""
 
-    def __init__(self, snapshot: RunSnapshot | None = None, *, cap: int = limits.TEXT_CAP) -> None:
+    def __init__(self, snapshot: RunSnapshot | None = None) -> None:
         self.snapshot = snapshot if snapshot is not None else RunSnapshot()
-        self.cap = cap
+        self.cap = limits.cap_for(0)
         self.seq = 0
         self.run_view: RunView | None = None
         self._views: dict[str, StepView] = {}
@@ -51,6 +51,11 @@ class ViewState:
     # --- views -------------------------------------------------------------------------------------
 
     @property
+    def caps(self) -> dict[str, int]:
+        """The caps the views apply (the ``caps`` trait)."""
+        return {"text": self.cap, "json": self.cap}
+
+    @property
     def step_views(self) -> list[StepView]:
         """Every step's view, in creation order (after a ``refresh``)."""
         views = self._views
@@ -64,6 +69,12 @@ class ViewState:
             return update
         snapshot = self.snapshot
         to_build: dict[str, RunStep] = {}
+        cap = limits.cap_for(len(snapshot.step_ids))
+        recap = cap != self.cap
+        if recap:  # the run grew past a tier: every view is rebuilt with the smaller cap
+            self.cap = cap
+            changes.run = True
+            changes.steps = list(dict.fromkeys([*snapshot.step_ids, *changes.steps]))
         for step_id in changes.steps:
             step = snapshot.step(step_id)
             if step is None:
@@ -103,6 +114,22 @@ class ViewState:
                 self.run_view = view_of_run
                 update.run = view_of_run
         return update
+
+    def fresh_views(self) -> tuple[RunView | None, list[StepView]]:
+        """Every view built now from the snapshot, for the static renderings. Unlike ``refresh`` it
+        leaves the pending changes alone: they still go to the front end with the next patch."""
+        snapshot = self.snapshot
+        cap = limits.cap_for(len(snapshot.step_ids))
+        steps: list[StepView] = []
+        failed_step_id = None
+        for step in snapshot.steps:
+            message_id = message_id_of(step)
+            view = step_view(step, snapshot.message(message_id) if message_id else None, cap=cap)
+            if view["status"] == "failed":
+                failed_step_id = view["id"]
+            steps.append(view)
+        run = snapshot.run
+        return (run_view(run, failed_step_id=failed_step_id, cap=cap) if run is not None else None), steps
 
     def _find_failed_step(self) -> str | None:
         for step_id in reversed(self.snapshot.step_ids):

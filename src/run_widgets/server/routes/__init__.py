@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import Route
 
 from ..core import Core
 from . import assistants, files, messages, runs, steps, threads
 
 
-def build_routes(core: Core) -> list[BaseRoute]:
-    # Order matters: POST /threads/runs must win over POST /threads/{thread_id}.
+def build_routes(core: Core) -> list[Route]:
+    # Literal segments win over parameters: POST /threads/runs is not POST /threads/{thread_id}.
     return [
         *assistants.routes(core),
         *runs.thread_and_run_routes(core),

@@ -6,14 +6,14 @@ import json
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
 from ..core import Core
 from ..errors import not_found
 from ..web import json_response
 
 
-def routes(core: Core) -> list[BaseRoute]:
+def routes(core: Core) -> list[Route]:
     def load(file_id: str) -> tuple[str, bytes]:
         found = core.store.get_file(file_id)
         if found is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
 from ...models import Message
 from ...models.requests import CreateMessageRequest, ModifyMessageRequest
@@ -17,7 +17,7 @@ from ..objects import new_message
 from ..web import json_response, list_body, list_query, read_json, validate
 
 
-def routes(core: Core) -> list[BaseRoute]:
+def routes(core: Core) -> list[Route]:
     store = core.store
 
     def load(request: Request) -> Message:

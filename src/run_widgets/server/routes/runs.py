@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ...models import TERMINAL_RUN_STATUSES, Assistant, Run
@@ -41,7 +41,7 @@ def _started(core: Core, run: Run, stream: bool | None, include: bool, thread: A
     return json_response(core.store.get_raw(Run, run.id)[1])  # type: ignore[index]
 
 
-def thread_and_run_routes(core: Core) -> list[BaseRoute]:
+def thread_and_run_routes(core: Core) -> list[Route]:
     async def create_thread_and_run(request: Request) -> ASGIApp:
         body: Any = validate(CreateThreadAndRunRequest, await read_json(request))
         assistant = _assistant(core, body.assistant_id)
@@ -56,7 +56,7 @@ def thread_and_run_routes(core: Core) -> list[BaseRoute]:
     return [Route("/v1/threads/runs", core.idempotency.wrap(create_thread_and_run), methods=["POST"])]
 
 
-def routes(core: Core) -> list[BaseRoute]:
+def routes(core: Core) -> list[Route]:
     store, executor = core.store, core.executor
     poll_after = str(core.config.poll_after_ms)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
 from ...models import RunStep
 from ..core import Core
@@ -20,7 +20,7 @@ def _visible(raw: bytes, include: bool) -> bytes:
     return strip_file_search_content(RunStep.model_validate_json(raw)) or raw
 
 
-def routes(core: Core) -> list[BaseRoute]:
+def routes(core: Core) -> list[Route]:
     store = core.store
 
     async def list_(request: Request) -> Response:

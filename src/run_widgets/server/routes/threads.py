@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
 from ...models import Thread
 from ...models.requests import CreateThreadRequest, ModifyThreadRequest
@@ -28,7 +28,7 @@ def create_thread(core: Core, request: CreateThreadRequest) -> Thread:
     return thread
 
 
-def routes(core: Core) -> list[BaseRoute]:
+def routes(core: Core) -> list[Route]:
     store = core.store
 
     async def create(request: Request) -> Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from ....models import Message
 from ..base import (
@@ -38,8 +38,14 @@ class ScriptedEngine(Engine):
 
     name = "scripted"
 
-    def __init__(self, settings: EngineSettings) -> None:
+    def __init__(
+        self, settings: EngineSettings, *, sleep: Callable[[float], Awaitable[None]] | None = None
+    ) -> None:
         self._words_per_second = max(0.0, settings.words_per_second)
+        self._sleep = sleep or asyncio.sleep
+
+    async def _pause(self, words_per_second: float, words: int = 1) -> None:
+        await self._sleep(words / words_per_second if words_per_second > 0 else 0)
 
     async def run(self, ctx: RunContext) -> AsyncIterator[EngineItem]:
         user_text = _last_user_text(ctx.messages)
@@ -54,7 +60,7 @@ class ScriptedEngine(Engine):
         if script.expire is not None:
             yield ExpiresIn(script.expire)
         if script.wait is not None:
-            await asyncio.sleep(script.wait)
+            await self._sleep(script.wait)
         elif script.wait_forever:
             await _forever()
 
@@ -67,7 +73,7 @@ class ScriptedEngine(Engine):
                     "or the run's tools."
                 )
                 continue
-            await _pause(pace, 4)
+            await self._pause(pace, 4)
             if action == "code":
                 yield code_interpreter_call(argument)
                 notes.append(
@@ -90,7 +96,7 @@ class ScriptedEngine(Engine):
                 for index, call in enumerate(script.calls):
                     yield FunctionCallDelta(index, call.name, "")
                     for start in range(0, len(call.arguments), _ARGUMENT_PIECE):
-                        await _pause(pace)
+                        await self._pause(pace)
                         yield FunctionCallDelta(
                             index, arguments=call.arguments[start : start + _ARGUMENT_PIECE]
                         )
@@ -128,7 +134,7 @@ class ScriptedEngine(Engine):
                     yield Incomplete("max_completion_tokens")
                     return
             if count:
-                await _pause(pace)
+                await self._pause(pace)
             yield TextDelta(chunk)
 
 
@@ -189,10 +195,6 @@ def _long_enough(text: str, limit: int | None) -> str:
     while count_tokens(out) <= limit:
         out += "\n\n" + text
     return out
-
-
-async def _pause(words_per_second: float, words: int = 1) -> None:
-    await asyncio.sleep(words / words_per_second if words_per_second > 0 else 0)
 
 
 async def _forever() -> None:

@@ -1,0 +1,296 @@
+"""The card's kernel half: what a fast stream costs the kernel, and what it sends the front end.
+
+    python benchmarks/bench_card.py [--deltas 10000] [--rate 4000]
+
+Scenarios (all with a recording comm in place of a kernel, so every message and byte is counted):
+- burst:  N text deltas applied back to back from the caller's thread (typed events, as our client
+          yields them); flushes run on the card's loop thread meanwhile.
+- paced:  N deltas arriving at RATE per second through ``card.follow_stream`` on the private loop (the
+          real path), CPU measured against the same stream consumed by a no-op, so the figure is the
+          card's own cost.
+- paced, 1 char: 3,000 one-character deltas at 1,000/s: the text stays under the 4,000-character cap,
+          so every flush carries news and the limiter runs at its ceiling. (In the other scenarios the
+          text passes the cap early; the capped view then stops changing and nothing more is sent
+          until the end: the full text is fetched on expand.)
+- sdk:    like burst, with ``{"event", "data"}`` dicts (the SDK path: parsing included).
+- steps:  a run with 1,000 steps: the final checkpoint's size and the time to build it.
+
+Targets (the card issue): at most 20 messages per second per card; at most 20 µs of kernel CPU per delta.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import comm
+from comm import DummyComm
+
+from run_widgets.models import event_from_dict
+from run_widgets.widget import RunCard, runtime
+
+T0 = 1_700_000_000
+TARGET_MSGS_PER_S = 20.0
+TARGET_CPU_US = 20.0
+STATUS_CHANGES = 3  # queued, in_progress, completed: each goes out at once, on top of the patches
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+        self.updates = 0
+        self.times: list[float] = []
+        self.patch_times: list[float] = []
+
+    @staticmethod
+    def peak_per_second(times: list[float]) -> int:
+        """The most messages sent within any one-second window."""
+        peak, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= 1.0:
+                start += 1
+            peak = max(peak, end - start + 1)
+        return peak
+
+    def comm(self, *args: Any, **kwargs: Any) -> DummyComm:
+        recorder = self
+
+        class RecordingComm(DummyComm):  # type: ignore[misc]
+            def publish_msg(self, msg_type: str, data: Any = None, *a: Any, **k: Any) -> None:
+                if msg_type != "comm_msg":
+                    return
+                recorder.messages += 1
+                now = time.perf_counter()
+                recorder.times.append(now)
+                if data.get("method") == "custom" and data["content"].get("type") == "patch":
+                    recorder.patch_times.append(now)
+                recorder.updates += data.get("method") == "update"
+                recorder.bytes += len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+
+        return RecordingComm(*args, **kwargs)
+
+
+def run_events(status: str, event: str | None = None) -> dict[str, Any]:
+    return {
+        "event": f"thread.run.{event or status}",
+        "data": {
+            "id": "run_bench", "object": "thread.run", "created_at": T0, "thread_id": "thread_bench",
+            "assistant_id": "asst_bench", "status": status, "model": "gpt-bench", "instructions": "",
+            "tools": [], "started_at": T0 + 1, "expires_at": T0 + 600,
+        },
+    }  # fmt: skip
+
+
+def text_run(deltas: int, piece: str = "w{i} ") -> list[dict[str, Any]]:
+    step = {"id": "step_1", "object": "thread.run.step", "created_at": T0, "assistant_id": "asst_bench",
+            "thread_id": "thread_bench", "run_id": "run_bench", "type": "message_creation", "status": "in_progress",
+            "step_details": {"type": "message_creation", "message_creation": {"message_id": "msg_1"}}}  # fmt: skip
+    message = {"id": "msg_1", "object": "thread.message", "created_at": T0, "thread_id": "thread_bench",
+               "status": "in_progress", "role": "assistant", "content": [], "assistant_id": "asst_bench",
+               "run_id": "run_bench"}  # fmt: skip
+    events = [run_events("queued", "created"), run_events("queued"), run_events("in_progress")]
+    events += [
+        {"event": "thread.run.step.created", "data": step},
+        {"event": "thread.message.created", "data": message},
+    ]
+    for i in range(deltas):
+        text: dict[str, Any] = {"value": piece.format(i=i)}
+        events.append(
+            {
+                "event": "thread.message.delta",
+                "data": {
+                    "id": "msg_1",
+                    "object": "thread.message.delta",
+                    "delta": {"content": [{"index": 0, "type": "text", "text": text}]},
+                },
+            }
+        )
+    full = "".join(piece.format(i=i) for i in range(deltas))
+    done_message = {
+        **message,
+        "status": "completed",
+        "content": [{"type": "text", "text": {"value": full, "annotations": []}}],
+    }
+    events.append({"event": "thread.message.completed", "data": done_message})
+    events.append(
+        {
+            "event": "thread.run.step.completed",
+            "data": {**step, "status": "completed", "completed_at": T0 + 5},
+        }
+    )
+    events.append(run_events("completed"))
+    return events
+
+
+def many_steps(steps: int) -> list[dict[str, Any]]:
+    events = [run_events("queued", "created"), run_events("in_progress")]
+    for n in range(steps):
+        step = {"id": f"step_{n}", "object": "thread.run.step", "created_at": T0, "assistant_id": "asst_bench",
+                "thread_id": "thread_bench", "run_id": "run_bench", "type": "message_creation", "status": "completed",
+                "step_details": {"type": "message_creation", "message_creation": {"message_id": f"msg_{n}"}}}  # fmt: skip
+        message = {"id": f"msg_{n}", "object": "thread.message", "created_at": T0, "thread_id": "thread_bench",
+                   "status": "completed", "role": "assistant", "assistant_id": "asst_bench", "run_id": "run_bench",
+                   "content": [{"type": "text", "text": {"value": f"Step {n}: " + "lorem ipsum " * 20, "annotations": []}}]}  # fmt: skip
+        events += [
+            {"event": "thread.run.step.completed", "data": step},
+            {"event": "thread.message.completed", "data": message},
+        ]
+    events.append(run_events("completed"))
+    return events
+
+
+def fresh_card(recorder: Recorder) -> RunCard:
+    comm.create_comm = recorder.comm  # type: ignore[assignment]
+    return RunCard()
+
+
+def burst(deltas: int, typed: bool) -> dict[str, float]:
+    events = text_run(deltas)
+    feed = [event_from_dict(e) for e in events] if typed else events
+    recorder = Recorder()
+    card = fed_card = fresh_card(recorder)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for event in feed:
+        card.apply(event)
+    cpu1, wall1 = time.process_time(), time.perf_counter()
+    card.flush()
+    exact = fed_card.steps[0]["message"]["text"] == "".join(f"w{i} " for i in range(deltas))[:4000]
+    card.close()
+    elapsed = wall1 - wall0
+    return {
+        "deltas": deltas,
+        "elapsed_s": elapsed,
+        "cpu_us_per_delta": (cpu1 - cpu0) / deltas * 1e6,
+        "messages": recorder.messages,
+        "msgs_per_s": Recorder.peak_per_second(recorder.times),
+        "patches_per_s": Recorder.peak_per_second(recorder.patch_times),
+        "bound": elapsed * TARGET_MSGS_PER_S + STATUS_CHANGES + 2,
+        "bytes": recorder.bytes,
+        "exact": float(exact),
+    }
+
+
+async def _paced(events: list[dict[str, Any]], rate: float) -> AsyncIterator[Any]:
+    start = time.perf_counter()
+    batch = max(1, int(rate / 200))  # wake up 200 times a second, like a network read would
+    for i, event in enumerate(events):
+        if i % batch == 0:
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            await asyncio.sleep(max(0.0, delay))
+        yield event
+
+
+async def _drain(events: list[Any], rate: float) -> None:
+    async for _ in _paced(events, rate):
+        pass
+
+
+def paced(deltas: int, rate: float, piece: str = "w{i} ") -> dict[str, float]:
+    events = [event_from_dict(e) for e in text_run(deltas, piece)]
+    cpu0 = time.process_time()
+    runtime.run_sync(_drain(events, rate))
+    baseline = time.process_time() - cpu0
+
+    recorder = Recorder()
+    card = fresh_card(recorder)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    card.follow_stream(_paced(events, rate)).result()
+    cpu, elapsed = time.process_time() - cpu0, time.perf_counter() - wall0
+    card.close()
+    return {
+        "deltas": deltas,
+        "elapsed_s": elapsed,
+        "cpu_us_per_delta": max(0.0, cpu - baseline) / deltas * 1e6,
+        "messages": recorder.messages,
+        "msgs_per_s": Recorder.peak_per_second(recorder.times),
+        "patches_per_s": Recorder.peak_per_second(recorder.patch_times),
+        "bound": elapsed * TARGET_MSGS_PER_S + STATUS_CHANGES + 2,
+        "bytes": recorder.bytes,
+        "exact": 1.0,
+    }
+
+
+def steps(count: int) -> dict[str, float]:
+    recorder = Recorder()
+    card = fresh_card(recorder)
+    events = [event_from_dict(e) for e in many_steps(count)]
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for event in events:
+        card.apply(event)
+    card.flush()
+    cpu, elapsed = time.process_time() - cpu0, time.perf_counter() - wall0
+    state_bytes = len(json.dumps({"run": card.run, "steps": card.steps}).encode())
+    ok = len(card.steps) == count
+    card.close()
+    return {"steps": count, "elapsed_s": elapsed, "cpu_ms": cpu * 1e3, "messages": recorder.messages,
+            "state_kb": state_bytes / 1024, "exact": float(ok)}  # fmt: skip
+
+
+def browser_half() -> None:
+    """The Chromium half (``benchmarks/card_browser.py``, from the front end's side), when it is here."""
+    try:
+        import card_browser  # type: ignore[import-not-found]  # beside this file
+    except ImportError:
+        print(
+            "\n(browser half: benchmarks/card_browser.py is not in this tree; it prints first render and per-delta times)"
+        )
+        return
+    print()
+    try:
+        state, patches = card_browser.thousand_step_case()
+        print(card_browser.report(card_browser.measure(state, patches)))
+    except Exception as exc:  # no Chromium here, say: the kernel half stands alone
+        print(f"(browser half skipped: {type(exc).__name__}: {exc})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--deltas", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=4_000.0, help="deltas per second in the paced scenario")
+    args = parser.parse_args()
+
+    rows = {
+        "burst (typed)": burst(args.deltas, typed=True),
+        f"paced ({args.rate:.0f}/s)": paced(args.deltas, args.rate),
+        "paced, 1 char": paced(3_000, 1_000.0, piece="x"),
+        "sdk dicts": burst(args.deltas, typed=False),
+    }
+    print(
+        f"RunCard, kernel side: {args.deltas:,} text deltas (targets: ≤ {TARGET_MSGS_PER_S:.0f} msg/s, ≤ {TARGET_CPU_US:.0f} µs CPU/delta)"
+    )
+    print(
+        "(messages: all comm messages; bound: elapsed x 20 + status changes + end; peaks: most in any 1 s window)"
+    )
+    header = f"{'scenario':<16}{'deltas':>7}{'elapsed s':>10}{'µs CPU/delta':>13}{'messages':>9}{'bound':>7}"
+    print(header + f"{'peak msg/s':>11}{'peak patch/s':>13}{'KB sent':>9}  verdict")
+    for name, r in rows.items():
+        ok = (
+            r["cpu_us_per_delta"] <= TARGET_CPU_US
+            and r["patches_per_s"] <= TARGET_MSGS_PER_S
+            and r["messages"] <= r["bound"]
+            and r["exact"]
+        )
+        print(
+            f"{name:<16}{r['deltas']:>7.0f}{r['elapsed_s']:>10.3f}{r['cpu_us_per_delta']:>13.2f}{r['messages']:>9.0f}"
+            f"{r['bound']:>7.0f}{r['msgs_per_s']:>11.0f}{r['patches_per_s']:>13.0f}{r['bytes'] / 1024:>9.1f}  "
+            f"{'ok' if ok else 'MISSED'}"
+        )
+    s = steps(1000)
+    print(
+        f"\n1,000 steps: {s['cpu_ms']:.0f} ms CPU to apply and checkpoint, {s['messages']:.0f} messages, "
+        f"final state {s['state_kb']:.0f} KB {'(exact)' if s['exact'] else '(WRONG)'}"
+    )
+    browser_half()
+    runtime.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The door: API key on every route, loopback Host names only, body size cap, no CORS by default."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx2
+import pytest
+from server_testing import http_client
+
+from run_widgets.server import ServerHandle, start
+
+ROUTES = [
+    ("GET", "/assistants"),
+    ("POST", "/assistants"),
+    ("GET", "/threads/thread_x"),
+    ("POST", "/threads"),
+    ("POST", "/threads/runs"),
+    ("GET", "/threads/thread_x/messages"),
+    ("POST", "/threads/thread_x/runs"),
+    ("GET", "/threads/thread_x/runs/run_x/steps"),
+    ("POST", "/threads/thread_x/runs/run_x/cancel"),
+    ("GET", "/files/file-x/content"),
+    ("GET", "/no/such/route"),
+]
+
+
+def assert_envelope(response: httpx2.Response, status: int, kind: str) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers.get("x-request-id")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"message", "type", "param", "code"}
+    assert body["error"]["type"] == kind and body["error"]["message"]
+    return dict(body["error"])
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_every_route_needs_the_key(server: ServerHandle, method: str, path: str) -> None:
+    with httpx2.Client(base_url=server.base_url) as anonymous:
+        error = assert_envelope(anonymous.request(method, path), 401, "authentication_error")
+        assert "Authorization: Bearer" in error["message"]
+        wrong = anonymous.request(method, path, headers={"Authorization": "Bearer rw-not-the-key"})
+        error = assert_envelope(wrong, 401, "authentication_error")
+        assert "rw-not-the-key" not in error["message"] and server.api_key not in error["message"]
+        basic = anonymous.request(method, path, headers={"Authorization": f"Basic {server.api_key}"})
+        assert basic.status_code == 401
+
+
+def test_the_key_never_shows_in_a_repr(server: ServerHandle) -> None:
+    assert server.api_key not in repr(server)
+
+
+def test_foreign_host_names_are_refused(server: ServerHandle, http: httpx2.Client) -> None:
+    evil = http.get("/assistants", headers={"Host": "evil.example:80"})
+    assert_envelope(evil, 403, "permission_error")
+    port = server.base_url.split(":")[2].split("/")[0]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
+        assert http.get("/assistants", headers={"Host": host}).status_code == 200
+
+
+def test_binds_loopback_by_default(server: ServerHandle) -> None:
+    assert server.base_url.startswith("http://127.0.0.1:")
+    port = int(server.base_url.split(":")[2].split("/")[0])
+    addresses = [
+        a for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET) if a[4][0] != "127.0.0.1"
+    ]
+    for *_, (address, _) in addresses[:1]:
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            assert sock.connect_ex((address, port)) != 0
+
+
+def test_bodies_over_one_mebibyte_get_413(http: httpx2.Client) -> None:
+    big = b'{"model": "' + b"x" * (1 << 20) + b'"}'
+    response = http.post("/assistants", content=big, headers={"content-type": "application/json"})
+    error = assert_envelope(response, 413, "invalid_request_error")
+    assert error["code"] == "request_too_large"
+
+    def chunks():  # no content-length: the cap applies while reading
+        for _ in range(20):
+            yield b"x" * 65536
+
+    chunked = http.post("/threads", content=chunks(), headers={"content-type": "application/json"})
+    assert_envelope(chunked, 413, "invalid_request_error")
+    assert http.post("/threads", json={"metadata": {"k": "v" * 500}}).status_code == 200
+
+
+def test_no_cors_unless_configured(http: httpx2.Client) -> None:
+    response = http.get("/assistants", headers={"Origin": "http://page.example"})
+    assert "access-control-allow-origin" not in response.headers
+    preflight = http.options(
+        "/assistants",
+        headers={"Origin": "http://page.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_cors_for_the_configured_origin_only() -> None:
+    with start(cors_origins=["http://localhost:8888"]) as server, http_client(server) as http:
+        anonymous = httpx2.Client(base_url=server.base_url)
+        preflight = anonymous.options(
+            "/assistants",
+            headers={"Origin": "http://localhost:8888", "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "http://localhost:8888"
+        allowed = http.get("/assistants", headers={"Origin": "http://localhost:8888"})
+        assert allowed.headers["access-control-allow-origin"] == "http://localhost:8888"
+        other = http.get("/assistants", headers={"Origin": "http://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        assert anonymous.get("/assistants", headers={"Origin": "http://localhost:8888"}).status_code == 401
+        anonymous.close()
+
+
+def test_every_response_has_a_request_id(http: httpx2.Client) -> None:
+    ids = {http.get("/assistants").headers["x-request-id"] for _ in range(5)}
+    ids.add(http.get("/nowhere").headers["x-request-id"])
+    assert len(ids) == 6

@@ -1,0 +1,70 @@
+"""The update batcher alone, on a manual clock: its spacing, its ceiling, and urgent flushes."""
+
+from __future__ import annotations
+
+import itertools
+
+from run_widgets.widget.batcher import UpdateBatcher
+
+from .wire import ManualClock
+
+
+def most_in_a_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+def test_a_flood_of_changes_gives_at_most_twenty_flushes_a_second() -> None:
+    clock = ManualClock()
+    flushes: list[float] = []
+    batcher = UpdateBatcher(lambda: flushes.append(clock.now()), clock)
+    for _ in range(5000):  # a change every millisecond for 5 s
+        batcher.changed()
+        clock.advance(0.001)
+    clock.settle()
+    assert 95 <= len(flushes) <= 101
+    assert most_in_a_second(flushes) <= 20
+    gaps = [b - a for a, b in itertools.pairwise(flushes)]
+    assert min(gaps) >= 0.05 - 1e-9
+
+
+def test_urgent_flushes_go_at_once_and_use_slots_of_the_second() -> None:
+    clock = ManualClock()
+    flushes: list[tuple[float, str]] = []
+    kind = {"next": "regular"}
+
+    def flush() -> None:
+        flushes.append((clock.now(), kind["next"]))
+        kind["next"] = "regular"
+
+    batcher = UpdateBatcher(flush, clock)
+    urgent_at: list[float] = []
+    for i in range(5000):
+        if i % 250 == 125:  # a status change every 250 ms
+            kind["next"] = "urgent"
+            urgent_at.append(clock.now())
+            batcher.urgent()
+            clock.advance(0)
+        batcher.changed()
+        clock.advance(0.001)
+    clock.settle()
+    urgent = [t for t, k in flushes if k == "urgent"]
+    assert urgent == urgent_at  # not delayed at all
+    times = [t for t, _ in flushes]
+    # regular flushes wait for a free slot, so only urgent ones can push a second past 20
+    assert most_in_a_second(times) <= 20 + 4
+
+
+def test_a_quiet_card_sends_nothing_and_a_single_change_goes_out_without_delay() -> None:
+    clock = ManualClock()
+    flushes: list[float] = []
+    batcher = UpdateBatcher(lambda: flushes.append(clock.now()), clock)
+    clock.advance(10)
+    assert flushes == []
+    batcher.changed()
+    clock.advance(0)
+    assert flushes == [10.0]  # the first change after a quiet spell is not held back
+    batcher.changed()
+    clock.advance(0.01)
+    assert flushes == [10.0]  # the next one waits for the interval
+    clock.advance(0.05)
+    assert flushes == [10.0, 10.05]
