@@ -67,13 +67,26 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
   // A long list scrolls inside the card. Someone reading at its end keeps seeing the newest steps;
   // anyone scrolled elsewhere stays where they are.
   const atEnd = useRef(false);
+  const lastTop = useRef(0);
   const onScroll = (): void => {
     const el = wrap.current;
-    if (el) atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
+    if (!el) return;
+    // Near the end (rows off screen have estimated heights until shown) means "follow"; only
+    // scrolling up stops following, not rows growing as they come into view.
+    const near = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (near) atEnd.current = true;
+    else if (el.scrollTop < lastTop.current) atEnd.current = false;
+    lastTop.current = el.scrollTop;
   };
   useLayoutEffect(() => {
     const el = wrap.current;
-    if (el && many && atEnd.current) el.scrollTop = el.scrollHeight;
+    if (!el || !many || !atEnd.current) return undefined;
+    el.scrollTop = el.scrollHeight;
+    // Rows scrolled into view take their real height only now (content-visibility): go again.
+    const frame = requestAnimationFrame(() => {
+      el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [steps.length, many]);
   const onClick = (event: MouseEvent): void => {
     const head = (event.target as HTMLElement).closest?.(".rw-step-head");
