@@ -211,7 +211,9 @@ async def for_duration(
         nonlocal done
         async with Connection(url) as connection:
             while time.monotonic() < stop_at:
-                finished = await job(connection)  # not `done += await ...`: that reads `done` before the await
+                finished = await job(
+                    connection
+                )  # not `done += await ...`: that reads `done` before the await
                 done += finished
 
     start = time.monotonic()

@@ -6,7 +6,7 @@
 // One click listener on the list serves every row.
 
 import { Component } from "preact";
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Actions } from "../actions";
 import { type RunView, runEnd, type StepView, stepEnd } from "../protocol";
 import { statusKey, statusLook, stepTypeLook } from "../status";
@@ -17,6 +17,10 @@ import { memo, shallowEqual } from "./memo";
 import { StepBody } from "./StepBody";
 
 const BLOCK = 50;
+/** Blocks rendered at once in a long list; the others follow while the browser is idle. */
+const EAGER_BLOCKS = 2;
+/** The height a collapsed row is given before its block renders (it is about that). */
+const ROW_PX = 30;
 
 interface Props {
   run: RunView;
@@ -54,6 +58,34 @@ function useBlocks(steps: readonly StepView[]): (readonly StepView[])[] {
   return blocks;
 }
 
+/**
+ * How many leading blocks are rendered. A long list shows its first blocks at once, and one more each
+ * time the browser is idle, so a 1,000-step run paints quickly and the page stays responsive.
+ */
+function useRenderedBlocks(count: number): number {
+  const [rendered, setRendered] = useState(count > 2 * EAGER_BLOCKS ? EAGER_BLOCKS : Number.MAX_SAFE_INTEGER);
+  useEffect(() => {
+    if (rendered >= count) return undefined;
+    if (typeof requestIdleCallback === "function") {
+      const handle = requestIdleCallback(() => setRendered((n) => n + 1), { timeout: 50 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(() => setRendered((n) => n + 1), 0);
+    return () => clearTimeout(timer);
+  }, [rendered, count]);
+  return rendered;
+}
+
+/** Blocks holding an open step: rendered whatever their turn (a link may open a step far down). */
+function blocksWithOpenSteps(steps: readonly StepView[], expanded: CardUi["expanded"], opened: string): Set<number> {
+  const ids = new Set(opened.split("\n").filter(Boolean));
+  for (const [id, open] of expanded) if (open) ids.add(id);
+  const blocks = new Set<number>();
+  if (!ids.size) return blocks;
+  for (let i = 0; i < steps.length; i++) if (ids.has(steps[i].id)) blocks.add(Math.floor(i / BLOCK));
+  return blocks;
+}
+
 export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const { steps } = data;
   const axis = axisFor(run, steps, now);
@@ -62,6 +94,8 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const stoppedAt = active ? null : (runEnd(run) ?? null);
   const pending = run.status === "requires_action" ? (run.required_action ?? []).map((c) => c.id).join("\n") : "";
   const opened = defaultOpen(steps, run);
+  const rendered = useRenderedBlocks(blocks.length);
+  const forced = rendered < blocks.length ? blocksWithOpenSteps(steps, ui.expanded, opened) : null;
   const many = steps.length > 40;
   const wrap = useRef<HTMLDivElement>(null);
   // A long list scrolls inside the card. Someone reading at its end keeps seeing the newest steps;
@@ -113,24 +147,28 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
         </div>
       ) : (
         <ol class="rw-steps" style={{ "--rw-span": String(axis.span) }} data-testid="steps" onClick={onClick}>
-          {blocks.map((block, b) => (
-            <StepBlock
-              key={b}
-              steps={block}
-              expanded={ui.expanded}
-              details={ui.details}
-              opened={opened}
-              pending={pending}
-              start={axis.start}
-              // Only blocks with a step still running need the clock.
-              now={active && block.some((s) => stepEnd(s) === null) ? now : 0}
-              stoppedAt={stoppedAt}
-              readonly={data.readonly}
-              textCap={data.caps.text}
-              actions={actions}
-              uid={uid}
-            />
-          ))}
+          {blocks.map((block, b) =>
+            b >= rendered && !forced?.has(b) ? (
+              <li key={b} class="rw-step-placeholder" aria-hidden="true" style={`height:${block.length * ROW_PX}px`} />
+            ) : (
+              <StepBlock
+                key={b}
+                steps={block}
+                expanded={ui.expanded}
+                details={ui.details}
+                opened={opened}
+                pending={pending}
+                start={axis.start}
+                // Only blocks with a step still running need the clock.
+                now={active && block.some((s) => stepEnd(s) === null) ? now : 0}
+                stoppedAt={stoppedAt}
+                readonly={data.readonly}
+                textCap={data.caps.text}
+                actions={actions}
+                uid={uid}
+              />
+            ),
+          )}
         </ol>
       )}
     </div>

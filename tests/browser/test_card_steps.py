@@ -278,8 +278,13 @@ def test_a_thousand_steps_render_and_a_patch_touches_one_row(card: CardPage) -> 
     fed.close()
     assert len(state["steps"]) == 1000
     card.mount(state)
+    # The first blocks render at once, and so does the block holding the open (latest) message,
+    # far down the list; the others follow while the browser is idle, in placeholders of their size.
+    last_message = next(s for s in reversed(state["steps"]) if s["type"] == "message_creation")
+    assert card.page.locator(f'.rw-step[data-step-id="{last_message["id"]}"] .rw-md').count() == 1
     rows = card.page.locator(".rw-step")
     expect(rows).to_have_count(1000)
+    expect(card.page.locator(".rw-step-placeholder")).to_have_count(0)
     expect(card.page.locator(".rw-steps-wrap")).to_have_class("rw-steps-wrap rw-steps-many")
     # Only the open (latest) message has its details mounted.
     expect(card.page.locator(".rw-step-body")).to_have_count(1)
