@@ -58,7 +58,7 @@ export interface CardState {
 
 type Listener = () => void;
 
-const DEFAULT_CAPS: Caps = { text: 20000, json: 20000 };
+const DEFAULT_CAPS: Caps = { text: 4000, json: 4000 }; // the kernel's (used only if `caps` is missing)
 
 export class CardStore {
   state: CardState;
