@@ -1,4 +1,7 @@
-"""Browser fixtures: one Chromium per session, one fresh context and card page per test.
+"""Browser fixtures: one Chromium per test module, one fresh context and card page per test.
+
+Module scope (not session): Playwright's sync API allows one instance per thread at a time, and other
+test packages start their own.
 
 Skips (with the reason) when Chromium or the bundle is missing, unless RUN_WIDGETS_REQUIRE_BROWSER=1
 (CI), where that is a failure. Console errors and page errors fail the test that caused them.
@@ -18,7 +21,7 @@ from .harness import CHROMIUM, CHROMIUM_ARGS, ROOT, CardPage, chromium_missing
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     reason = chromium_missing()
     if reason:
