@@ -36,6 +36,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one"
     )
     parser.add_argument(
+        "--chat-option",
+        action="append",
+        type=_key_value,
+        metavar="NAME=VALUE",
+        help="a further chat engine option (repeatable): timeout=SECONDS, connect_timeout=SECONDS, "
+        "stream_tools=auto|on|off, max_tokens_field=max_completion_tokens|max_tokens|both, "
+        "extra_body=JSON",
+    )
+    parser.add_argument(
         "--requires-action-timeout",
         type=float,
         default=600.0,
@@ -65,3 +74,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="HOST",
         help="also accept requests whose Host header names HOST (repeatable; loopback names always work)",
     )
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, like timeout=60; got {text!r}")
+    return name.strip(), value.strip()

@@ -247,3 +247,20 @@ def test_a_queued_run_can_be_cancelled(played: Any) -> None:
         "thread.run.cancelled",
         "done",
     ]
+
+
+def test_a_deferred_run_starts_even_if_no_stream_asks(played: Any) -> None:
+    engine, http, assistant_id = played
+    engine.segments = [[TextDelta("on my own")]]
+
+    def start_deferred(core: Any) -> tuple[str, str]:
+        thread = create_thread(core, CreateThreadRequest())
+        assistant = core.store.get(Assistant, assistant_id)
+        request = validate_request(CreateRunRequest, {"assistant_id": assistant_id})
+        run = new_run(request, thread.id, assistant, core.ids, core.clock, core.executor.timeout)
+        core.executor.start_run(run, include_content=False, defer=True)
+        return thread.id, run.id
+
+    thread_id, run_id = played_server.call(start_deferred)
+    assert http.get(f"/threads/{thread_id}/runs/{run_id}").json()["status"] == "queued"
+    assert wait_for_status(http, thread_id, run_id, {"completed"})["status"] == "completed"

@@ -171,11 +171,11 @@ def test_usage_adds_up_over_the_steps(http: httpx2.Client, assistant_id: str) ->
 
 
 def test_a_run_waiting_past_its_deadline_expires_with_its_steps() -> None:
-    with start(words_per_second=0, requires_action_timeout=1) as server, http_client(server) as http:
+    with start(words_per_second=0, requires_action_timeout=2) as server, http_client(server) as http:
         assistant_id = http.post("/assistants", json={"model": "scripted", "tools": TOOLS}).json()["id"]
         thread_id = new_thread(http, "call get_time {}")
         run = create_run(http, thread_id, assistant_id)
-        assert run["expires_at"] == run["created_at"] + 1
+        assert run["expires_at"] == run["created_at"] + 2
         run = wait_for_status(http, thread_id, run["id"], TERMINAL)
         assert run["status"] == "expired" and run["expires_at"] is None and run["required_action"] is None
         (step,) = http.get(f"/threads/{thread_id}/runs/{run['id']}/steps").json()["data"]

@@ -42,6 +42,7 @@ def build_core(config: ServerConfig, engine: Engine | None = None) -> Core:
                 chat_base_url=config.chat_base_url,
                 chat_model=config.chat_model,
                 chat_api_key=config.chat_api_key,
+                chat_options=config.chat_options,
             ),
         )
     store = Store(config.db)

@@ -15,9 +15,11 @@ def serve(args: argparse.Namespace) -> int:
     from .app import build_core, create_app
     from .engines import EngineUnavailable
     from .ids import new_api_key
-    from .runner import Server, base_url, bind, uvicorn_config
+    from .runner import Server, base_url, bind, settle_garbage_collector, uvicorn_config
 
-    logging.basicConfig(level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="run-widgets serve: %(levelname)s %(name)s: %(message)s"
+    )
     generated = not args.api_key
     config = ServerConfig(
         api_key=args.api_key or new_api_key(),
@@ -31,6 +33,7 @@ def serve(args: argparse.Namespace) -> int:
         chat_base_url=args.chat_base_url,
         chat_model=args.chat_model,
         chat_api_key=args.chat_api_key,
+        chat_options=dict(args.chat_option or ()),
         cors_origins=tuple(args.cors_origin or ()),
         allowed_hosts=tuple(args.allow_host or ()),
     )
@@ -55,6 +58,7 @@ def serve(args: argparse.Namespace) -> int:
     line = f"run-widgets serving at {url}" + (f" (api key: {config.api_key})" if generated else "")
 
     def announce(_loop: object) -> None:
+        settle_garbage_collector()
         print(line, flush=True)
 
     server = Server(uvicorn_config(create_app(config, core), config), announce)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_WORDS_PER_SECOND = 20.0
 DEFAULT_REQUIRES_ACTION_TIMEOUT = 600.0
@@ -33,6 +34,7 @@ class ServerConfig:
     chat_base_url: str | None = None
     chat_model: str | None = None
     chat_api_key: str | None = field(default=None, repr=False)
+    chat_options: dict[str, Any] = field(default_factory=dict)
     allowed_hosts: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES

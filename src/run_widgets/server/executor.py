@@ -71,7 +71,6 @@ from .tokens import count_tokens, truncate_to_tokens
 logger = logging.getLogger("run_widgets.server")
 
 CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
-ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 
 RESTARTED_MESSAGE = "The server restarted while this run was in progress, so the run was stopped. Create a new run to try again."
 STOPPED_MESSAGE = "The server stopped while this run was in progress. Create a new run to try again."
@@ -105,6 +104,8 @@ class _RunState:
     deadline: float | None
     timer: asyncio.TimerHandle | None = None
     task: asyncio.Task[None] | None = None
+    deferred: bool = False
+    handle: asyncio.TimerHandle | None = None
     in_engine: bool = False
     stop: _Stop | None = None
     cancelled: asyncio.Event = field(default_factory=asyncio.Event)
@@ -244,9 +245,18 @@ class Executor:
     # --- commands (called by the routes, on the loop) ------------------------------------------------
 
     def start_run(
-        self, run: Run, *, include_content: bool, thread_created: BaseModel | None = None
+        self,
+        run: Run,
+        *,
+        include_content: bool,
+        thread_created: BaseModel | None = None,
+        defer: bool = False,
     ) -> EventLog:
-        """Store a new queued run, emit its first events and schedule it; returns its log."""
+        """Store a new queued run, emit its first events and schedule it; returns its log.
+
+        With ``defer``, the run waits for ``begin(run_id)``: a streamed run starts when its stream
+        does, so that under a burst of requests its events are not made long before they can be sent.
+        """
         deadline = time.time() + self._timeout if self._timeout > 0 else None
         self._store.insert(
             run,
@@ -266,10 +276,21 @@ class Executor:
         self._emit_object(state, "thread.run.queued", run)
         if deadline is not None:
             self._arm_timer(state, self._timeout)
-        self._spawn(state)
+        self._spawn_or_defer(state, defer)
         return state.log
 
-    def submit_tool_outputs(self, run: Run, outputs: list[tuple[str, str]]) -> int:
+    def begin(self, run_id: str) -> None:
+        """Start a deferred run (does nothing if it started, or ended, already)."""
+        state = self._states.get(run_id)
+        if state is not None and state.deferred:
+            state.deferred = False
+            if state.handle is not None:
+                state.handle.cancel()
+                state.handle = None
+            if state.stop is None:
+                self._spawn(state)
+
+    def submit_tool_outputs(self, run: Run, outputs: list[tuple[str, str]], *, defer: bool = False) -> int:
         """Record the outputs and resume the run; returns where the resumed segment's events start."""
         state = self._states.get(run.id)
         if state is not None and state.deadline is not None and time.time() >= state.deadline:
@@ -314,7 +335,7 @@ class Executor:
             self._close_step(state, step, "completed")
             state.function_step = None
         self._update_run(state, "queued", required_action=None)
-        self._spawn(state)
+        self._spawn_or_defer(state, defer)
         return start
 
     def cancel(self, run: Run) -> bytes:
@@ -349,6 +370,14 @@ class Executor:
 
     # --- driving a segment -----------------------------------------------------------------------------
 
+    def _spawn_or_defer(self, state: _RunState, defer: bool) -> None:
+        if not defer:
+            self._spawn(state)
+            return
+        state.deferred = True
+        # in case no stream ever asks (it always does, right after): start it anyway, soon
+        state.handle = asyncio.get_running_loop().call_later(1.0, self.begin, state.run.id)
+
     def _spawn(self, state: _RunState) -> None:
         task = asyncio.get_running_loop().create_task(self._drive(state), name=f"run {state.run.id}")
         state.task = task
@@ -367,6 +396,10 @@ class Executor:
                 task.uncancel()
         except EngineError as exc:
             state.stop = _Stop("failed", code=exc.code, message=exc.message)
+        except _EngineMisbehaved as exc:
+            logger.error("run %s: the %s engine misbehaved: %s", state.run.id, self._engine.name, exc)
+            message = f"The {self._engine.name} engine produced output the server cannot send ({exc})."
+            state.stop = _Stop("failed", message=message, internal=True)
         except Exception:
             logger.exception("run %s failed inside the server", state.run.id)
             state.stop = _Stop("failed", message=INTERNAL_MESSAGE, internal=True)
@@ -411,7 +444,7 @@ class Executor:
         messages = tuple(self._store.all(Message, thread_id=run.thread_id))
         steps = tuple(s.model_copy(deep=True) for s in self._store.all(RunStep, run_id=run.id))
         state.prompt_tokens = (
-            count_tokens(run.instructions)
+            count_tokens(run.instructions or "")
             + sum(count_tokens(m.text) for m in messages)
             + sum(_step_io_tokens(s) for s in steps)
         )
@@ -827,9 +860,11 @@ class Executor:
 
     def _release(self, state: _RunState) -> None:
         run = state.run
-        if state.timer is not None:
-            state.timer.cancel()
-            state.timer = None
+        for handle in (state.timer, state.handle):
+            if handle is not None:
+                handle.cancel()
+        state.timer = state.handle = None
+        state.deferred = False
         state.cancelled.set()
         if self._states.get(run.id) is state:
             del self._states[run.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -114,6 +114,7 @@ def start(
     chat_base_url: str | None = None,
     chat_model: str | None = None,
     chat_api_key: str | None = None,
+    chat_options: Mapping[str, Any] | None = None,
     cors_origins: Sequence[str] = (),
     allowed_hosts: Sequence[str] = (),
     ready_timeout: float = 30.0,
@@ -123,6 +124,9 @@ def start(
     ``port=0`` picks a free port; ``db=":memory:"`` keeps nothing after ``stop()``; ``seed`` makes ids
     and timestamps reproducible; ``words_per_second=0`` streams the scripted replies at full speed.
     ``engine`` is an engine's name (``"scripted"``, ``"chat"``) or an ``Engine`` instance.
+    ``engine="chat"`` answers with the Chat Completions backend at ``chat_base_url`` (``chat_options``:
+    ``timeout``, ``connect_timeout``, ``stream_tools``, ``max_tokens_field``, ``extra_body``; see
+    ``docs/chat-engine.md``).
     """
     config = ServerConfig(
         api_key=api_key or new_api_key(),
@@ -136,6 +140,7 @@ def start(
         chat_base_url=chat_base_url,
         chat_model=chat_model,
         chat_api_key=chat_api_key,
+        chat_options=dict(chat_options or {}),
         cors_origins=tuple(cors_origins),
         allowed_hosts=tuple(allowed_hosts),
     )

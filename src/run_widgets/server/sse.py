@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -22,13 +23,23 @@ class EventStreamResponse:
     Closing the connection ends the response, not the run: the run goes on, and GET shows it.
     """
 
-    def __init__(self, log: EventLog, start: int, *, include_content: bool = False) -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        start: int,
+        *,
+        include_content: bool = False,
+        on_start: Callable[[], None] | None = None,
+    ) -> None:
         self.log = log
         self.start = start
         self.include_content = include_content
+        self.on_start = on_start
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": list(_HEADERS)})
+        if self.on_start is not None:
+            self.on_start()  # a deferred run starts now that its stream is listening
         main = asyncio.current_task()
         gone = False
         sending = False

@@ -247,7 +247,9 @@ class EngineSettings:
     seed: int | None = None
     chat_base_url: str | None = None
     chat_model: str | None = None
-    chat_api_key: str | None = None
+    chat_api_key: str | None = field(default=None, repr=False)
+    chat_options: Mapping[str, Any] = field(default_factory=dict)
+    """The chat engine's further options (timeouts, backend quirks; see ``docs/chat-engine.md``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -35,9 +35,10 @@ def _assistant(core: Core, assistant_id: str) -> Assistant:
 
 def _started(core: Core, run: Run, stream: bool | None, include: bool, thread: Any = None) -> ASGIApp:
     """Hand a new run to the executor; answer with its stream, or the run as created."""
-    log = core.executor.start_run(run, include_content=include, thread_created=thread)
+    executor = core.executor
+    log = executor.start_run(run, include_content=include, thread_created=thread, defer=bool(stream))
     if stream:
-        return EventStreamResponse(log, 0, include_content=include)
+        return EventStreamResponse(log, 0, include_content=include, on_start=lambda: executor.begin(run.id))
     return json_response(core.store.get_raw(Run, run.id)[1])  # type: ignore[index]
 
 
@@ -105,11 +106,16 @@ def routes(core: Core) -> list[Route]:
         run = core.run(request.path_params["thread_id"], request.path_params["run_id"])
         body: Any = validate(SubmitToolOutputsRequest, await read_json(request))
         outputs = [(item.tool_call_id, item.output) for item in body.tool_outputs]
-        start = executor.submit_tool_outputs(run, outputs)
+        start = executor.submit_tool_outputs(run, outputs, defer=bool(body.stream))
         if body.stream:
             log = executor.log(run.id)
             assert log is not None
-            return EventStreamResponse(log, start, include_content=executor.include_content(run.id))
+            return EventStreamResponse(
+                log,
+                start,
+                include_content=executor.include_content(run.id),
+                on_start=lambda: executor.begin(run.id),
+            )
         return json_response(store.get_raw(Run, run.id)[1])  # type: ignore[index]
 
     idem = core.idempotency.wrap

@@ -31,6 +31,8 @@ _ARGUMENT_PIECE = 12
 EFFECT_AFTER_WORDS = 3
 """How many words of a reply stream before /fail, /cancel, /expire or /incomplete take effect."""
 QUOTE_LIMIT = 2_000
+FULL_SPEED_BATCH = 16
+"""At full speed, words go out in batches of this many between yields to the event loop."""
 
 
 class ScriptedEngine(Engine):
@@ -133,7 +135,7 @@ class ScriptedEngine(Engine):
                 if script.incomplete and ctx.run.max_completion_tokens is None:
                     yield Incomplete("max_completion_tokens")
                     return
-            if count:
+            if count and (pace > 0 or count % FULL_SPEED_BATCH == 0):
                 await self._pause(pace)
             yield TextDelta(chunk)
 
