@@ -1,22 +1,30 @@
-// Placeholder card module: the RunCard front end replaces this (see docs/card-protocol.md).
-import type { RenderProps } from "@anywidget/types";
+// The RunCard front end: an anywidget module (AFM). `initialize` runs once per model and builds the
+// card's store (listening for kernel messages from the start); `render` runs once per view.
+// The default export is a factory, so every model gets its own closure (and its own store).
 
-interface CardModel {
-  run: { id?: string; status?: string };
-}
+import type { AnyModel, Initialize, Render } from "@anywidget/types";
+import { type Card, createCard } from "./card";
+import type { CardTraits } from "./protocol";
+import { mountView } from "./view/mount";
 
-function render({ model, el }: RenderProps<CardModel>): () => void {
-  const badge = document.createElement("span");
-  badge.className = "rw-badge";
-  const update = (): void => {
-    const run = model.get("run") ?? {};
-    badge.dataset.status = run.status ?? "unknown";
-    badge.textContent = `${run.id ?? "run"}: ${run.status ?? "unknown"}`;
+export default function widget(): { initialize: Initialize<CardTraits>; render: Render<CardTraits> } {
+  let card: Card | null = null;
+  return {
+    initialize({ model }) {
+      card = createCard(model as AnyModel<CardTraits>);
+      return () => {
+        card?.dispose();
+        card = null;
+      };
+    },
+    render({ model, el }) {
+      // Hosts that skip `initialize` still get a card, owned by this view.
+      const own = card === null ? createCard(model as AnyModel<CardTraits>) : null;
+      const unmount = mountView(el, (own ?? card) as Card);
+      return () => {
+        unmount();
+        own?.dispose();
+      };
+    },
   };
-  update();
-  model.on("change:run", update);
-  el.appendChild(badge);
-  return () => model.off("change:run", update);
 }
-
-export default { render };
