@@ -1,8 +1,10 @@
-"""End-to-end fixtures: one JupyterLab and one Chromium for the whole session, a fresh page per test.
+"""End-to-end fixtures: one JupyterLab and one Chromium per module, a fresh page per test.
+
+Per module, not per session: Playwright's sync API allows one instance per thread at a time, and
+other test packages start their own.
 
 Marked ``e2e``. Without Chromium (or Playwright) the tests skip with the reason, unless
-``RUN_WIDGETS_REQUIRE_BROWSER=1`` (CI), where that is a failure. They also skip while the bundle
-holds no real card front end (before the front end is merged into this tree).
+``RUN_WIDGETS_REQUIRE_BROWSER=1`` (CI), where that is a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, Lab, NotebookPage, chromium_missing, front_end_missing
+from .lab import CHROMIUM, CHROMIUM_ARGS, Lab, NotebookPage, chromium_missing
 
 NOTEBOOKS = ["01_quickstart.ipynb", "02_tool_outputs.ipynb"]
 
@@ -38,16 +40,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     reason = chromium_missing()
     if reason:
         if os.environ.get("RUN_WIDGETS_REQUIRE_BROWSER") == "1":
             pytest.fail(f"the end-to-end tests are required here but cannot run: {reason}")
         pytest.skip(reason)
-    missing = front_end_missing()
-    if missing:
-        pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,7 +55,7 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     server = Lab.start(tmp_path_factory.mktemp("lab"), NOTEBOOKS)
     yield server

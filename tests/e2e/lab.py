@@ -38,18 +38,6 @@ CHROMIUM_ARGS = [
 NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
 
 
-def front_end_missing() -> str | None:
-    """Why the card's real front end is not in this tree's bundle, or None."""
-    import run_widgets  # light: only to find the bundle the kernels will load
-
-    bundle = Path(run_widgets.__file__).parent / "static" / "widget.js"
-    if not bundle.is_file():
-        return "the card's bundle is not built (npm run build)"
-    if "rw-card" not in bundle.read_text(encoding="utf-8"):
-        return "the card's front end (branch frontend) is not in this tree's bundle yet"
-    return None
-
-
 def chromium_missing() -> str | None:
     """Why the browser cannot run here, or None."""
     if not os.access(CHROMIUM, os.X_OK):
