@@ -121,7 +121,7 @@ def run_cancel(run_id: str | None = None, **kwargs: Any) -> Run | None:
 def wait_for(card: RunCard, timeout: float | None = None, *, cancel: bool = True) -> None:
     """Block until the card's run pauses or ends (or ``timeout`` passes); Ctrl-C cancels the run
     (with ``cancel``) and raises ``KeyboardInterrupt``."""
-    from .session import wait_for as wait
+    from .waiting import wait_for as wait
 
     wait(card, timeout, cancel=cancel)
 

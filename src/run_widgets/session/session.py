@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from ..client import AsyncClient
@@ -26,7 +26,9 @@ from .connection import Connection, Connections
 from .errors import Context, SessionError, explain
 from .options import RunOptions, run_params
 from .runlist import RunList
+from .runtools import merged, split_tools, wire_tool
 from .settings import Mode, Settings
+from .waiting import cancelled_on_interrupt, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -36,8 +38,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _EXPECTED = (SessionError, APIError, RequestValidationError, ToolDefinitionError, ConfigurationError)
-_SIMPLE_TOOLS = ("code_interpreter", "file_search")
-_TOOL_KEYS = {"function": ("name", "description", "parameters", "strict")}
 
 
 class Session:
@@ -395,11 +395,10 @@ class Session:
             own = self._assistant_tools.get(key)
         if own is None:
             assistant = await client.assistants.retrieve(assistant_id)
-            own = [_wire_tool(tool.model_dump(mode="json", exclude_none=True)) for tool in assistant.tools]
+            own = [wire_tool(tool.model_dump(mode="json", exclude_none=True)) for tool in assistant.tools]
             with self._lock:
                 self._assistant_tools[key] = own
-        given = {_tool_key(tool) for tool in definitions}
-        return [tool for tool in own if _tool_key(tool) not in given] + definitions
+        return merged(own, definitions)
 
     def _tools(
         self, tools: Any, ctx: Context, conn: Connection
@@ -465,79 +464,6 @@ class Session:
         if not (self.settings.wait if wait is None else wait):
             return
         wait_for(card, timeout, cancel=cancel)
-
-
-def wait_for(card: RunCard, timeout: float | None = None, *, cancel: bool = True) -> None:
-    """Block until the card stops following (the run paused or ended), or ``timeout`` passed.
-
-    Ctrl-C raises ``KeyboardInterrupt``; with ``cancel``, it cancels the run first (the card shows
-    how it ends).
-    """
-    guard = cancelled_on_interrupt(card) if cancel else contextlib.nullcontext()
-    with guard, contextlib.suppress(TimeoutError):
-        card.wait(timeout)
-
-
-@contextlib.contextmanager
-def cancelled_on_interrupt(card: RunCard) -> Iterator[None]:
-    """Ctrl-C inside the block cancels the card's run (if it can be), then goes on as usual."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        with contextlib.suppress(Exception):
-            card.cancel()
-        raise
-
-
-def split_tools(tools: Any) -> tuple[ToolSet | None, list[dict[str, Any]]]:
-    """Python tools (a ``ToolSet``, or None) and every tool's wire definition, from ``tools=``."""
-    if tools is None:
-        return None, []
-    if isinstance(tools, ToolSet) or callable(tools):
-        toolset = ToolSet.from_any(tools)
-        return toolset, toolset.definitions
-    if isinstance(tools, Mapping) and "type" not in tools:
-        toolset = ToolSet.from_any(tools)  # {name: function}
-        return toolset, toolset.definitions
-    items: Iterable[Any] = [tools] if isinstance(tools, str | Mapping) else tools
-    python: list[Any] = []
-    wire: list[dict[str, Any]] = []
-    for item in items:
-        if isinstance(item, str):
-            if item not in _SIMPLE_TOOLS:
-                raise SessionError(
-                    f"{item!r} is not a tool: give functions, 'code_interpreter', 'file_search' or tool dicts."
-                )
-            wire.append({"type": item})
-        elif isinstance(item, Mapping):
-            wire.append(dict(item))
-        elif isinstance(item, ToolSet):
-            python.extend(item.values())
-        else:
-            python.append(item)
-    found = ToolSet.from_any(python) if python else None
-    return found, wire + (found.definitions if found is not None else [])
-
-
-def _tool_key(tool: Mapping[str, Any]) -> tuple[str, ...]:
-    kind = str(tool.get("type"))
-    if kind == "function":
-        function = tool.get("function")
-        return (kind, str(function.get("name")) if isinstance(function, Mapping) else "")
-    return (kind,)
-
-
-def _wire_tool(tool: dict[str, Any]) -> dict[str, Any]:
-    """An assistant's tool as a run's tool param (only the fields a request may carry)."""
-    kind = tool.get("type")
-    if kind == "function" and isinstance(tool.get("function"), dict):
-        function = tool["function"]
-        return {"type": kind, "function": {k: function[k] for k in _TOOL_KEYS["function"] if k in function}}
-    if kind == "file_search" and isinstance(tool.get("file_search"), dict):
-        settings = tool["file_search"]
-        kept = {k: settings[k] for k in ("max_num_results", "ranking_options") if k in settings}
-        return {"type": kind, "file_search": kept} if kept else {"type": kind}
-    return {"type": kind}
 
 
 def _display(card: RunCard) -> None:
