@@ -214,3 +214,18 @@ def test_configure_before_load_shows_in_the_traits(wire: object) -> None:
         assert magics.wait is True and magics.words_per_second == 0
     finally:
         made.ip.extension_manager.unload_extension("run_widgets")
+
+
+def test_a_named_key_variable_that_is_not_set_sends_no_key(
+    shell: Shell,
+    monkeypatch: pytest.MonkeyPatch,
+    other_server: ServerHandle,
+    other_assistant: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The other variables are not tried: a key meant for one server never goes to another."""
+    monkeypatch.setenv("RUN_WIDGETS_BASE_URL", other_server.base_url)
+    monkeypatch.setenv("RUN_WIDGETS_API_KEY", other_server.api_key)
+    shell.ok("%config RunMagics.api_key_env = 'COURSE_KEY_NOT_SET'")
+    message = shell.usage_error(f"%%run_stream --assistant {other_assistant}\nhi", capsys)
+    assert "refused the API key (no key was sent: COURSE_KEY_NOT_SET is not set)" in message

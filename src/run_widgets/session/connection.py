@@ -129,7 +129,9 @@ class Connections:
             found = self._by_url.get("<given>")
             if found is None or found._given_client is not self.client:
                 url = str(self.client.base_url)
-                found = Connection(Target(url, "client"), url, None, "the client", client=self.client)
+                found = Connection(
+                    Target(url, "client"), url, None, "the key came from the client given", client=self.client
+                )
                 self._by_url["<given>"] = found
             return found
 
@@ -161,7 +163,7 @@ class Connections:
             ) from None
         self._server_options = wanted
         self._embedded = Connection(
-            Target(None, "embedded"), handle.base_url, handle.api_key, "embedded", handle
+            Target(None, "embedded"), handle.base_url, handle.api_key, "the embedded server's own key", handle
         )
         engine = (
             "the scripted assistant" if wanted["engine"] == "scripted" else f"the {wanted['engine']} engine"

@@ -39,7 +39,8 @@ class Context:
     thread_given: bool = False
     assistant_id: str | None = None
     run_id: str | None = None
-    key_source: str = "none"
+    key_source: str = "no key was sent"
+    """Where the key came from, as a phrase for messages."""
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -102,12 +103,8 @@ def _refused_key(ctx: Context) -> str:
             f"The embedded server at {ctx.url} refused the session's key; "
             "start it again with run_widgets.default_session().close()."
         )
-    where = {
-        "none": "no key was sent",
-        "%config RunMagics.api_key": "the key came from %config RunMagics.api_key",
-    }.get(ctx.key_source, f"the key came from {ctx.key_source}")
     return (
-        f"The server at {ctx.url} refused the API key ({where}): set RUN_WIDGETS_API_KEY "
+        f"The server at {ctx.url} refused the API key ({ctx.key_source}): set RUN_WIDGETS_API_KEY "
         "(or %config RunMagics.api_key_env = 'YOUR_VARIABLE'), then run the cell again."
     )
 

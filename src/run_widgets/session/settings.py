@@ -150,15 +150,19 @@ def resolve_target(option: str | None, settings: Settings) -> Target:
 
 
 def api_key_for(target: Target, settings: Settings) -> tuple[str | None, str]:
-    """The key for a server that is not the embedded one, and where it came from (for messages).
+    """The key for a server that is not the embedded one, and where it came from (said in errors).
 
-    ``None`` lets the client read ``RUN_WIDGETS_API_KEY``, then ``OPENAI_API_KEY``.
+    ``None`` lets the client read ``RUN_WIDGETS_API_KEY``, then ``OPENAI_API_KEY``; ``""`` sends no
+    key at all (the variable named by ``api_key_env`` is not set: no other key is tried).
     """
     if settings.api_key is not None:
-        return settings.api_key.get(), "%config RunMagics.api_key"
+        return settings.api_key.get(), "the key came from %config RunMagics.api_key"
     if settings.api_key_env:
-        return os.environ.get(settings.api_key_env, "").strip() or None, settings.api_key_env
+        value = os.environ.get(settings.api_key_env, "").strip()
+        if value:
+            return value, f"the key came from {settings.api_key_env}"
+        return "", f"no key was sent: {settings.api_key_env} is not set"
     for name in ("RUN_WIDGETS_API_KEY", "OPENAI_API_KEY"):
         if os.environ.get(name, "").strip():
-            return None, name
-    return None, "none"
+            return None, f"the key came from {name}"
+    return None, "no key was sent"
