@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, CardPage, chromium_missing  # noqa: E402
+from tests.browser.harness import CardPage, card_page_missing  # noqa: E402
+from tests.chromium import launched_chromium  # noqa: E402
 
 TARGET_FIRST_RENDER_MS = 200.0
 TARGET_DELTA_MS = 2.0
@@ -32,18 +33,11 @@ TARGET_DELTA_MS = 2.0
 @contextmanager
 def card_page() -> Iterator[CardPage]:
     """A Chromium page with the card's bundle loaded (no network)."""
-    reason = chromium_missing()
+    reason = card_page_missing()
     if reason:
         raise RuntimeError(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1000, "height": 800})
-            yield CardPage(context)
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield CardPage(browser.new_context(viewport={"width": 1000, "height": 800}))
 
 
 def first_render(page: CardPage, state: dict[str, Any], repeats: int = 7) -> list[dict[str, float]]:

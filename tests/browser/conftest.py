@@ -9,31 +9,23 @@ Skips (with the reason) when Chromium or the bundle is missing, unless RUN_WIDGE
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.chromium import launched_chromium, require_chromium
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, ROOT, CardPage, chromium_missing
+from .harness import ROOT, CardPage, card_page_missing
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = chromium_missing()
-    if reason:
-        if os.environ.get("RUN_WIDGETS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests are required here but cannot run: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    require_chromium("browser tests", card_page_missing())
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,35 +4,26 @@ anywidget host, nothing from the network. Shared by ``tests/browser`` and ``benc
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.chromium import chromium_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "run_widgets" / "static"
 FAKE_HOST = Path(__file__).with_name("fake_host.js")
 
-CHROMIUM = os.environ.get("RUN_WIDGETS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # The page's own address. It is answered from memory by a route; every other request is aborted.
 PAGE_URL = "http://localhost:8123/card.html"
 
 
-def chromium_missing() -> str | None:
-    """Why the browser tests cannot run here (None when they can)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set RUN_WIDGETS_CHROMIUM)"
+def card_page_missing() -> str | None:
+    """Why the card's browser tests cannot run here (None when they can)."""
+    reason = chromium_missing()
+    if reason:
+        return reason
     if not (STATIC / "widget.js").is_file():
         return f"the card's bundle is not built ({STATIC / 'widget.js'}): run `npm run build`"
     return None

@@ -9,14 +9,14 @@ Marked ``e2e``. Without Chromium (or Playwright) the tests skip with the reason,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.chromium import launched_chromium, require_chromium
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, Lab, NotebookPage, chromium_missing
+from .lab import Lab, NotebookPage
 
 NOTEBOOKS = ["01_quickstart.ipynb", "02_tool_outputs.ipynb"]
 
@@ -42,17 +42,9 @@ FAILED = pytest.StashKey[bool]()
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = chromium_missing()
-    if reason:
-        if os.environ.get("RUN_WIDGETS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"the end-to-end tests are required here but cannot run: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    require_chromium("end-to-end tests")
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
