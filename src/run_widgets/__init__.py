@@ -34,11 +34,48 @@ _LAZY: dict[str, str] = {
     "wait_for": "run_widgets.session",
 }
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on first use
     from .client import AsyncClient, Client
+    from .magics import load_ipython_extension, unload_ipython_extension
+    from .session import (
+        Session,
+        SessionError,
+        configure,
+        default_session,
+        run_cancel,
+        run_create,
+        run_list,
+        run_show,
+        run_stream,
+        use_client,
+        wait_for,
+    )
     from .state import RunSnapshot
+    from .tools import tool
+    from .widget import CardEventHandler, RunCard
 
-__all__ = ["AsyncClient", "Client", "RunSnapshot", "__version__"]
+__all__ = [
+    "AsyncClient",
+    "CardEventHandler",
+    "Client",
+    "RunCard",
+    "RunSnapshot",
+    "Session",
+    "SessionError",
+    "__version__",
+    "configure",
+    "default_session",
+    "load_ipython_extension",
+    "run_cancel",
+    "run_create",
+    "run_list",
+    "run_show",
+    "run_stream",
+    "tool",
+    "unload_ipython_extension",
+    "use_client",
+    "wait_for",
+]
 
 
 def __getattr__(name: str) -> Any:
