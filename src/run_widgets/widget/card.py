@@ -59,6 +59,10 @@ def _static(name: str) -> str | Path:
     return text if "\n" in text else text + "\n"  # one line with a suffix would be taken for a path
 
 
+_VIEW_TRAITS = ("protocol", "seq", "run", "steps", "following", "notice", "python_tools", "auto_tools", "caps")
+"""The traits the front end renders from (docs/card-protocol.md); everything but the bundle."""
+
+
 class RunCard(anywidget.AnyWidget):
     """A live card for one Assistants run: header, steps, tool-output form, details and export.
 
@@ -336,8 +340,11 @@ class RunCard(anywidget.AnyWidget):
             raise RuntimeError("wait() cannot be called on the run-widgets loop")
         if not self._idle.wait(timeout):
             raise TimeoutError(f"the run was still going after {timeout} s")
-        if self._display_ids:  # again, from the waiting cell: headless runners (nbclient) keep only
-            self._refresh_displays()  # the display updates that arrive while some cell runs
+        # Again, from the waiting cell: headless runners (nbclient) keep only the display updates and
+        # widget messages that arrive while some cell runs, and the end may have come between cells.
+        if self._display_ids:
+            self._refresh_displays()
+        self._resend_view_state()
         return self.current_run
 
     def stop(self) -> None:
@@ -536,6 +543,13 @@ class RunCard(anywidget.AnyWidget):
         if handle is not None:
             self._display_ids.append(handle.display_id)
             self._displayed_seq = self.seq
+
+    def _resend_view_state(self) -> None:
+        """Send the synced view traits (not the bundle) once more, so the caller's cell carries them."""
+        if self._closed or getattr(self, "comm", None) is None:
+            return
+        with self._lock:
+            self.send_state(key=list(_VIEW_TRAITS))
 
     def _refresh_displays(self) -> None:
         try:
