@@ -381,7 +381,8 @@ class RunCard(anywidget.AnyWidget):
         return card
 
     def wait(self, timeout: float | None = None) -> Run | None:
-        """Block until the card stops following (the run paused or ended); returns the run."""
+        """Block until the card stops following (the run paused or ended) and the images it fetches
+        arrived (at most ``limits.IMAGE_SETTLE_TIMEOUT`` more); returns the run."""
         if runtime.in_loop_thread():
             raise RuntimeError("wait() cannot be called on the run-widgets loop")
         deadline = None if timeout is None else time.monotonic() + timeout
