@@ -57,7 +57,9 @@ export interface RunView {
   tools?: string[] | null;
 }
 
-export type ImageRef = { file_id?: string; url?: string; data_url?: string };
+// data_url: the file's bytes, inlined by a kernel that could fetch them (png, jpeg, gif, webp only);
+// note: why it was not inlined (short, untrusted text).
+export type ImageRef = { file_id?: string; url?: string; data_url?: string; note?: string };
 
 export interface MessageView {
   id: string;

@@ -1,5 +1,6 @@
-// Images from messages and code interpreter outputs. Inline data loads at once; a remote image loads
-// only when the user asks; a bare file id is named (its bytes are not in the state).
+// Images from messages and code interpreter outputs. Inline data loads at once (raster data URLs only,
+// never SVG); a remote image loads only when the user asks; a bare file id is named, with the kernel's
+// note saying why its bytes are not in the state, when it gave one.
 
 import { useState } from "preact/hooks";
 import { isDataImage, isHttpUrl } from "../markdown";
@@ -10,10 +11,12 @@ export function ImageView({ image }: { image: ImageRef }) {
     return <img class="rw-img" src={image.data_url} alt={image.file_id ? `image ${image.file_id}` : "image"} />;
   }
   if (image.url && isHttpUrl(image.url)) return <RemoteImage url={image.url} />;
+  const note = image.note?.trim();
   return (
-    <span class="rw-file-chip" title="An image file; its content is not part of the card's state">
+    <span class="rw-file-chip" title={note || "An image file; its content is not part of the card's state"}>
       <span class="rw-i rw-i-image" aria-hidden="true" />
       {image.file_id ?? image.url ?? "image"}
+      {note ? <span class="rw-file-note"> · {note}</span> : null}
     </span>
   );
 }

@@ -55,7 +55,7 @@ def no_errors(nb: object) -> None:
 
 
 def test_quickstart(kernel_environment: Path) -> None:
-    run = execute("01_quickstart.ipynb", kernel_environment)
+    run = execute("01_quickstart.ipynb", kernel_environment, store_widget_state=True)
     no_errors(run.nb)
     first = run.cell("%%run_stream -o hello")
     text = outputs_text(first)
@@ -67,6 +67,12 @@ def test_quickstart(kernel_environment: Path) -> None:
     assert "/incomplete" in outputs_text(run.cell("%%run_stream --wait\n/help"))
     code = run.cell("%%run_stream --wait\n/code")
     assert status_of(code) == "completed" and "squares" in outputs_text(code)
+    (card,) = card_outputs(code)  # the chart is in the saved widget state, inline
+    saved = run.nb.metadata["widgets"][WIDGET_STATE]["state"][card.data[WIDGET_VIEW]["model_id"]]["state"]
+    calls = [call for step in saved["steps"] for call in step["tool_calls"] or []]
+    assert [image["data_url"][:22] for call in calls for image in call["images"]] == [
+        "data:image/png;base64,"
+    ]
     listing = outputs_text(run.cell("%run_list"))
     assert "runs on thread thread_" in listing and "<table>" in listing
     python = outputs_text(run.cell("import run_widgets"))

@@ -8,6 +8,7 @@ polling when the connection drops. See ``docs/client.md``.
 from ..models import FILE_SEARCH_CONTENT_INCLUDE, RequestValidationError
 from ._client import AsyncClient, Client
 from ._types import NOT_GIVEN, NotGiven
+from .binary import BinaryResponseContent
 from .errors import (
     APIConnectionError,
     APIError,
@@ -19,6 +20,7 @@ from .errors import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
+    ContentTooLargeError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
@@ -43,9 +45,11 @@ __all__ = [
     "AsyncRunStream",
     "AuthenticationError",
     "BadRequestError",
+    "BinaryResponseContent",
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "ContentTooLargeError",
     "InternalServerError",
     "NotFoundError",
     "NotGiven",

@@ -28,11 +28,13 @@ from ._settings import (
     resolve_base_url,
 )
 from ._types import NotGiven, Timeout
+from .binary import BinaryResponseContent
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ContentTooLargeError,
     make_status_error,
     redact,
 )
@@ -168,6 +170,33 @@ class BaseAPIClient:
                 hint="Check that base_url points at an Assistants v2 compatible server.",
             ) from None
 
+    def _too_large(self, response: httpx2.Response, max_bytes: int, size: int | None) -> ContentTooLargeError:
+        of = f" ({size} bytes)" if size is not None else ""
+        return ContentTooLargeError(
+            f"{self._where(response.request)} answered with a body larger than max_bytes={max_bytes}{of}.",
+            request=response.request,
+            max_bytes=max_bytes,
+            size=size,
+            hint="Pass a larger max_bytes=..., or leave it out to read the whole body.",
+        )
+
+    def _check_declared_size(self, response: httpx2.Response, max_bytes: int) -> None:
+        """Refuse a body whose ``Content-Length`` is already past ``max_bytes``, before reading any of it."""
+        try:
+            declared = int(response.headers.get("content-length", ""))
+        except ValueError:
+            return
+        if declared > max_bytes:
+            raise self._too_large(response, max_bytes, declared)
+
+    def _read_failed(self, response: httpx2.Response, exc: httpx2.RequestError) -> APIConnectionError:
+        reason = redact(str(exc) or type(exc).__name__, self._secret)
+        return APIConnectionError(
+            f"{self._where(response.request)}: the connection broke while reading the body ({reason}).",
+            request=response.request,
+            hint="Try again; check the server if it keeps happening.",
+        )
+
     def _log_response(self, response: httpx2.Response) -> None:
         log.debug(
             "%s -> %d (request id %s)",
@@ -233,6 +262,30 @@ class SyncAPIClient(BaseAPIClient):
         """The answer to ``request`` and the response it came in (for its headers)."""
         response = self.send(request, stream=False)
         return self._parse(request, response), response
+
+    def download(self, request: APIRequest[Any], *, max_bytes: int | None = None) -> BinaryResponseContent:
+        """The body of the answer to ``request`` as bytes (after retries).
+
+        With ``max_bytes``, a larger body raises ``ContentTooLargeError`` and the rest is not read.
+        """
+        if max_bytes is None:
+            response = self.send(request, stream=False)
+            return BinaryResponseContent(response.content, response)
+        response = self.send(request, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            self._check_declared_size(response, max_bytes)
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise self._too_large(response, max_bytes, None)
+                chunks.append(chunk)
+        except httpx2.RequestError as exc:
+            raise self._read_failed(response, exc) from None
+        finally:
+            response.close()
+        return BinaryResponseContent(b"".join(chunks), response)
 
     def send(self, request: APIRequest[Any], *, stream: bool) -> httpx2.Response:
         """The successful response to ``request``, after retries; with ``stream`` the body is left unread."""
@@ -318,6 +371,32 @@ class AsyncAPIClient(BaseAPIClient):
         """The answer to ``request`` and the response it came in (for its headers)."""
         response = await self.send(request, stream=False)
         return self._parse(request, response), response
+
+    async def download(
+        self, request: APIRequest[Any], *, max_bytes: int | None = None
+    ) -> BinaryResponseContent:
+        """The body of the answer to ``request`` as bytes (after retries).
+
+        With ``max_bytes``, a larger body raises ``ContentTooLargeError`` and the rest is not read.
+        """
+        if max_bytes is None:
+            response = await self.send(request, stream=False)
+            return BinaryResponseContent(response.content, response)
+        response = await self.send(request, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            self._check_declared_size(response, max_bytes)
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise self._too_large(response, max_bytes, None)
+                chunks.append(chunk)
+        except httpx2.RequestError as exc:
+            raise self._read_failed(response, exc) from None
+        finally:
+            await response.aclose()
+        return BinaryResponseContent(b"".join(chunks), response)
 
     async def send(self, request: APIRequest[Any], *, stream: bool) -> httpx2.Response:
         """The successful response to ``request``, after retries; with ``stream`` the body is left unread."""

@@ -10,6 +10,7 @@ from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._settings import DEFAULT_MAX_RETRIES
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .resources.assistants import Assistants, AsyncAssistants
+from .resources.files import AsyncFiles, Files
 from .resources.threads import AsyncThreads, Threads
 
 
@@ -47,6 +48,7 @@ class Client(SyncAPIClient):
         )
         self.assistants = Assistants(self)
         self.threads = Threads(self)
+        self.files = Files(self)
 
     def __enter__(self) -> Client:
         return self
@@ -80,6 +82,7 @@ class AsyncClient(AsyncAPIClient):
         )
         self.assistants = AsyncAssistants(self)
         self.threads = AsyncThreads(self)
+        self.files = AsyncFiles(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -17,6 +17,7 @@ from ..models import (
     CreateRunRequest,
     CreateThreadAndRunRequest,
     CreateThreadRequest,
+    FileObject,
     ListObject,
     Message,
     MessageDeleted,
@@ -196,3 +197,16 @@ def list_steps(
     route = path("/threads/{thread_id}/runs/{run_id}/steps", thread_id=thread_id, run_id=run_id)
     query = list_query(params) + include_query(include)
     return APIRequest("GET", route, list_parser(RunStep), query=query, options=options)
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def retrieve_file(file_id: str, options: RequestOptions) -> APIRequest[FileObject]:
+    return APIRequest("GET", path("/files/{file_id}", file_id=file_id), parser(FileObject), options=options)
+
+
+def file_content(file_id: str, options: RequestOptions) -> APIRequest[bytes]:
+    """The file's bytes (sent with ``download``, not ``request``: the body is not JSON)."""
+    route = path("/files/{file_id}/content", file_id=file_id)
+    return APIRequest("GET", route, bytes, options=options, headers={"Accept": "application/binary"})

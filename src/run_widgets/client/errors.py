@@ -23,6 +23,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "ContentTooLargeError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -156,6 +157,20 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseValidationError(APIError):
     """The server answered 200 with data that is not the object the API promises."""
+
+
+class ContentTooLargeError(APIError):
+    """A body was larger than the ``max_bytes`` the caller allowed; the rest of it was not read.
+
+    ``max_bytes`` is the limit; ``size`` the body's size when the server declared it (else None).
+    """
+
+    def __init__(
+        self, message: str, *, request: httpx2.Request, max_bytes: int, size: int | None, hint: str
+    ) -> None:
+        super().__init__(message, request=request, hint=hint)
+        self.max_bytes = max_bytes
+        self.size = size
 
 
 class APIStreamError(APIError):

@@ -107,6 +107,7 @@ from .events import (
     event_from_dict,
     parse_event,
 )
+from .file import FileObject, FilePurpose, FileStatus
 from .lists import (
     ListObject,
 )
@@ -287,9 +288,11 @@ __all__ = [
     "FileCitation",
     "FileCitationAnnotation",
     "FileCitationDelta",
+    "FileObject",
     "FilePath",
     "FilePathAnnotation",
     "FilePathDelta",
+    "FilePurpose",
     "FileSearch",
     "FileSearchRankingOptions",
     "FileSearchResources",
@@ -302,6 +305,7 @@ __all__ = [
     "FileSearchToolCall",
     "FileSearchToolCallDelta",
     "FileSearchToolParam",
+    "FileStatus",
     "FunctionCall",
     "FunctionDefinition",
     "FunctionDefinitionParam",

@@ -37,6 +37,15 @@ class Backend(Protocol):
         ...
 
 
+class FileBackend(Backend, Protocol):
+    """A backend that can also fetch files, for the images a run made (optional: without it the card
+    shows image file ids only)."""
+
+    async def file_content(self, file_id: str, max_bytes: int) -> tuple[bytes, str | None]:
+        """The file's bytes and declared media type; raises (``ContentTooLargeError``) past ``max_bytes``."""
+        ...
+
+
 async def _collect(pager: Any) -> list[Any]:
     """Every item of a list call: ``async for`` pages through (ours and the SDK's pagers); else await."""
     if hasattr(pager, "__aiter__"):
@@ -50,6 +59,7 @@ class ClientBackend:
 
     def __init__(self, client: Any, *, beta: bool = False) -> None:
         self._client = client
+        self._sdk = beta
         self._threads = client.beta.threads if beta else client.threads
 
     def __repr__(self) -> str:
@@ -80,6 +90,14 @@ class ClientBackend:
     async def list_messages(self, thread_id: str, run_id: str) -> list[Message]:
         pager = self._threads.messages.list(thread_id, run_id=run_id, order="asc", limit=100)
         return [from_openai(message) for message in await _collect(pager)]
+
+    async def file_content(self, file_id: str, max_bytes: int) -> tuple[bytes, str | None]:
+        files = self._client.files
+        if self._sdk:  # the SDK reads the whole body (the card checks its size after)
+            response = await files.content(file_id, timeout=limits.IMAGE_FETCH_TIMEOUT)
+        else:
+            response = await files.content(file_id, max_bytes=max_bytes, timeout=limits.IMAGE_FETCH_TIMEOUT)
+        return response.content, response.response.headers.get("content-type")
 
     def secrets(self) -> list[str]:
         return [key for key in (api_key_of(self._client),) if key]

@@ -17,6 +17,7 @@ import concurrent.futures
 import contextlib
 import os
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +40,7 @@ from ..models.convert import from_openai
 from ..tools import ToolSet
 from . import follow as _follow
 from . import handlers, limits, runtime
+from . import images as _images
 from .backend import Backend, error_text, redact
 from .batcher import LoopScheduler, Scheduler, UpdateBatcher
 from .fallback import render_fallback
@@ -59,7 +61,17 @@ def _static(name: str) -> str | Path:
     return text if "\n" in text else text + "\n"  # one line with a suffix would be taken for a path
 
 
-_VIEW_TRAITS = ("protocol", "seq", "run", "steps", "following", "notice", "python_tools", "auto_tools", "caps")
+_VIEW_TRAITS = (
+    "protocol",
+    "seq",
+    "run",
+    "steps",
+    "following",
+    "notice",
+    "python_tools",
+    "auto_tools",
+    "caps",
+)
 """The traits the front end renders from (docs/card-protocol.md); everything but the bundle."""
 
 
@@ -245,6 +257,7 @@ class RunCard(anywidget.AnyWidget):
                 self.set_trait("caps", self._views.caps)
             if patch is not None:
                 self._send_msg(patch)
+            self._start_images()
 
     def _checkpoint(self) -> None:
         """Make the traits exact (one ``update`` message); refresh saved outputs at the end of a run."""
@@ -267,10 +280,57 @@ class RunCard(anywidget.AnyWidget):
                 for name, value in traits.items():
                     self.set_trait(name, value)
             self._batcher.done()
+            self._start_images()
             run = views.snapshot.run
             ended = run is not None and run.status in PAUSED_RUN_STATUSES
         if self._display_ids and (ended or not self.following) and self._displayed_seq != self.seq:
             self._refresh_displays()
+
+    # --- images: fetched once, on the loop, into the views (see widget/images.py) --------------------
+
+    def _start_images(self, *, scan: bool = False) -> concurrent.futures.Future[None] | None:
+        """Start the image worker if files are wanted and the card can fetch them; returns it, if running.
+        ``scan`` first notes the images of every step (a flush only sees the steps it rebuilt)."""
+        with self._lock:
+            table = self._views.images
+            if scan:
+                self._views.scan_images()
+            if table.fetching:
+                return table.worker
+            if self._closed or not table.wanted or not hasattr(self._backend, "file_content"):
+                return None
+            table.fetching = True
+            table.worker = runtime.submit(_images.fetch_pending(weakref.ref(self)))
+            return table.worker
+
+    def _next_image_job(self) -> _images.ImageJob | None:
+        with self._lock:
+            table = self._views.images
+            backend = self._backend
+            file_id = table.next_wanted() if not self._closed and backend is not None else None
+            if file_id is None:
+                table.fetching = False
+                return None
+            return _images.ImageJob(file_id, backend, min(limits.IMAGE_MAX_BYTES, table.budget))
+
+    def _image_fetched(self, file_id: str, fields: dict[str, str], used: int) -> None:
+        """An image arrived (or failed): a patch while the run goes on; once it paused or ended, a checkpoint,
+        so the saved state has it too."""
+        with self._lock:
+            if self._closed:
+                return
+            self._views.images.resolve(file_id, fields, used)
+            run = self._views.snapshot.run
+            going = run is not None and run.status not in PAUSED_RUN_STATUSES
+            if going or self._drive_task is not None:  # a drive checkpoints when it ends
+                self._batcher.changed()
+            else:
+                self._end_due = True
+                self._batcher.urgent()
+
+    def _image_worker_stopped(self) -> None:
+        with self._lock:
+            self._views.images.fetching = False
 
     def flush(self) -> None:
         """Send what is pending now and make the traits exact (waits for the loop)."""
@@ -335,17 +395,31 @@ class RunCard(anywidget.AnyWidget):
         return card
 
     def wait(self, timeout: float | None = None) -> Run | None:
-        """Block until the card stops following (the run paused or ended); returns the run."""
+        """Block until the card stops following (the run paused or ended) and the images it fetches
+        arrived (at most ``limits.IMAGE_SETTLE_TIMEOUT`` more); returns the run."""
         if runtime.in_loop_thread():
             raise RuntimeError("wait() cannot be called on the run-widgets loop")
+        deadline = None if timeout is None else time.monotonic() + timeout
         if not self._idle.wait(timeout):
             raise TimeoutError(f"the run was still going after {timeout} s")
+        self._wait_for_images(deadline)
         # Again, from the waiting cell: headless runners (nbclient) keep only the display updates and
         # widget messages that arrive while some cell runs, and the end may have come between cells.
         if self._display_ids:
             self._refresh_displays()
         self._resend_view_state()
         return self.current_run
+
+    def _wait_for_images(self, deadline: float | None) -> None:
+        """Images not fetched yet (a card fed from outside): wait for them, then make the traits exact."""
+        worker = self._start_images(scan=True)
+        if worker is None:
+            return
+        left = limits.IMAGE_SETTLE_TIMEOUT
+        if deadline is not None:
+            left = min(left, max(0.0, deadline - time.monotonic()))
+        concurrent.futures.wait([worker], timeout=left)
+        self.flush()
 
     def stop(self) -> None:
         """Stop following (the run itself goes on; see ``cancel()``)."""
@@ -615,6 +689,7 @@ async def _run_drive(ref: weakref.ReferenceType[RunCard], first: Any, interval: 
         previous.cancel()
     try:
         await _follow.drive(ref, first, interval)
+        await _images.settle(ref)  # so the checkpoint below (and wait()) has the run's images
     except asyncio.CancelledError:
         pass  # stopped: the card was closed or collected, stop() was called, or a new drive took over
     finally:

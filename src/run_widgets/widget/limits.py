@@ -39,3 +39,20 @@ FLUSH_INTERVAL = 0.05
 
 ERROR_CAP = 300
 """A short error in an ack or a notice."""
+
+IMAGE_MAX_BYTES = 2_000_000
+"""One image file inlined in the card (bytes of the file; its ``data:`` URL is about 4/3 of that).
+Larger ones keep their file id and a note."""
+
+IMAGES_MAX_BYTES = 4_000_000
+"""All the images inlined in one card, together (file bytes). Not counted in the text caps: they are
+the card's second budget, so a checkpoint stays under about 1 MB of text plus this much of images."""
+
+IMAGE_FETCH_TIMEOUT = 20.0
+"""Seconds for one request for an image file's content (retries included in ``IMAGE_FETCH_DEADLINE``)."""
+
+IMAGE_FETCH_DEADLINE = 60.0
+"""Seconds for fetching one image, retries and all; past it the image keeps its file id."""
+
+IMAGE_SETTLE_TIMEOUT = 60.0
+"""How long the end of following (and ``wait()``) waits for the images still being fetched."""

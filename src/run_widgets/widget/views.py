@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from ..models import (
@@ -81,6 +82,13 @@ class MessageView(TypedDict):
     text: str
     images: list[dict[str, str]]
     incomplete_reason: str | None
+
+
+ImageFields = Mapping[str, Mapping[str, str]]
+"""file id -> what the card learnt of that image: ``{"data_url": ...}`` or ``{"note": ...}``."""
+
+_NO_IMAGES: ImageFields = {}
+_NO_FIELDS: Mapping[str, str] = {}
 
 
 class StepView(TypedDict):
@@ -217,26 +225,28 @@ def message_text(message: Message) -> str:
     return "".join(pieces)
 
 
-def message_view(message: Message, capper: Capper) -> MessageView:
-    images: list[dict[str, str]] = []
+def message_view(message: Message, capper: Capper, images: ImageFields = _NO_IMAGES) -> MessageView:
+    refs: list[dict[str, str]] = []
     for part in message.content:
         if isinstance(part, ImageFileContentBlock):
-            images.append({"file_id": part.image_file.file_id})
+            file_id = part.image_file.file_id
+            refs.append({"file_id": file_id, **images.get(file_id, _NO_FIELDS)})
         elif isinstance(part, ImageURLContentBlock):
-            images.append({"url": part.image_url.url})
+            refs.append({"url": part.image_url.url})
     reason = message.incomplete_details.reason if message.incomplete_details is not None else None
     return {
         "id": message.id,
         "role": str(message.role),
         "status": str(message.status),
         "text": capper.text(message_text(message)),
-        "images": images,
+        "images": refs,
         "incomplete_reason": str(reason) if reason is not None else None,
     }
 
 
-def tool_call_view(call: Any, index: int, capper: Capper) -> dict[str, Any]:
-    """One tool call, by type; unknown types keep their raw JSON (capped)."""
+def tool_call_view(call: Any, index: int, capper: Capper, images: ImageFields = _NO_IMAGES) -> dict[str, Any]:
+    """One tool call, by type; unknown types keep their raw JSON (capped). Images are not capped: their
+    ``data_url`` counts against the card's image budget instead (``limits.IMAGES_MAX_BYTES``)."""
     if isinstance(call, FunctionToolCall):
         return {
             "id": call.id,
@@ -250,8 +260,8 @@ def tool_call_view(call: Any, index: int, capper: Capper) -> dict[str, Any]:
         logs = "".join(
             o.logs for o in call.code_interpreter.outputs if isinstance(o, CodeInterpreterLogsOutput)
         )
-        images = [
-            {"file_id": o.image.file_id}
+        refs = [
+            {"file_id": o.image.file_id, **images.get(o.image.file_id, _NO_FIELDS)}
             for o in call.code_interpreter.outputs
             if isinstance(o, CodeInterpreterImageOutput)
         ]
@@ -261,7 +271,7 @@ def tool_call_view(call: Any, index: int, capper: Capper) -> dict[str, Any]:
             "index": index,
             "input": capper.text(call.code_interpreter.input),
             "logs": capper.text(logs),
-            "images": images,
+            "images": refs,
         }
     if isinstance(call, FileSearchToolCall):
         return _file_search_view(call, index, capper)
@@ -314,17 +324,24 @@ def _file_search_view(call: FileSearchToolCall, index: int, capper: Capper) -> d
     }
 
 
-def step_view(step: RunStep, message: Message | None, *, cap: int | None = limits.TEXT_CAP) -> StepView:
-    """One step with what it made: the message it wrote, or its tool calls."""
+def step_view(
+    step: RunStep,
+    message: Message | None,
+    *,
+    cap: int | None = limits.TEXT_CAP,
+    images: ImageFields = _NO_IMAGES,
+) -> StepView:
+    """One step with what it made: the message it wrote, or its tool calls (``images``: what the card
+    fetched of the image files they show)."""
     capper = Capper(cap)
     details = step.step_details
     message_data: MessageView | None = None
     calls: list[dict[str, Any]] | None = None
     if isinstance(details, MessageCreationStepDetails):
-        message_data = message_view(message, capper) if message is not None else None
+        message_data = message_view(message, capper, images) if message is not None else None
         title = message_title(message_text(message) if message is not None else "")
     elif isinstance(details, ToolCallsStepDetails):
-        calls = [tool_call_view(call, i, capper) for i, call in enumerate(details.tool_calls)]
+        calls = [tool_call_view(call, i, capper, images) for i, call in enumerate(details.tool_calls)]
         title = tool_calls_title(details.tool_calls)
     else:
         title = str(details.type)
@@ -344,6 +361,26 @@ def step_view(step: RunStep, message: Message | None, *, cap: int | None = limit
         "tool_calls": calls,
         "truncated": capper.truncated,
     }
+
+
+def image_file_ids(step: RunStep, message: Message | None) -> list[str]:
+    """The image files a step shows: its code interpreter images, or its message's ``image_file`` parts."""
+    details = step.step_details
+    if isinstance(details, ToolCallsStepDetails):
+        return [
+            output.image.file_id
+            for call in details.tool_calls
+            if isinstance(call, CodeInterpreterToolCall)
+            for output in call.code_interpreter.outputs
+            if isinstance(output, CodeInterpreterImageOutput) and output.image.file_id
+        ]
+    if message is not None and isinstance(details, MessageCreationStepDetails):
+        return [
+            part.image_file.file_id
+            for part in message.content
+            if isinstance(part, ImageFileContentBlock) and part.image_file.file_id
+        ]
+    return []
 
 
 def message_id_of(step: RunStep) -> str | None:

@@ -13,7 +13,8 @@ from typing import Any
 from ..models import Message, Run, RunStep, StreamEvent
 from ..state import RunSnapshot
 from . import limits
-from .views import RunView, StepView, message_id_of, run_view, step_view, to_json
+from .images import ImageTable
+from .views import RunView, StepView, image_file_ids, message_id_of, run_view, step_view, to_json
 
 
 @dataclass
@@ -39,6 +40,7 @@ class ViewState:
         self._views: dict[str, StepView] = {}
         self._message_step: dict[str, str] = {}
         self._failed_step_id: str | None = None
+        self.images = ImageTable()
 
     # --- input -------------------------------------------------------------------------------------
 
@@ -64,6 +66,10 @@ class ViewState:
     def refresh(self) -> Update:
         """Rebuild the views of what changed in the snapshot; returns the views that differ."""
         changes = self.snapshot.take_changes()
+        refetched = self.images.take_dirty()  # steps showing an image that was just fetched
+        if refetched:
+            known = set(changes.steps)
+            changes.steps.extend(step_id for step_id in refetched if step_id not in known)
         update = Update()
         if not changes:
             return update
@@ -91,10 +97,14 @@ class ViewState:
                     to_build[owner] = step
         added = False
         failed_changed = False
+        images = self.images
         for step_id, step in to_build.items():
             message_id = message_id_of(step)
             message = snapshot.message(message_id) if message_id else None
-            view = step_view(step, message, cap=self.cap)
+            file_ids = image_file_ids(step, message)
+            if file_ids:
+                images.note_step(step_id, file_ids)
+            view = step_view(step, message, cap=self.cap, images=images.fields)
             old = self._views.get(step_id)
             if old is None:
                 added = True
@@ -124,12 +134,22 @@ class ViewState:
         failed_step_id = None
         for step in snapshot.steps:
             message_id = message_id_of(step)
-            view = step_view(step, snapshot.message(message_id) if message_id else None, cap=cap)
+            message = snapshot.message(message_id) if message_id else None
+            view = step_view(step, message, cap=cap, images=self.images.fields)
             if view["status"] == "failed":
                 failed_step_id = view["id"]
             steps.append(view)
         run = snapshot.run
         return (run_view(run, failed_step_id=failed_step_id, cap=cap) if run is not None else None), steps
+
+    def scan_images(self) -> None:
+        """Note the image files of every step (not only those a refresh rebuilt), e.g. before the end."""
+        snapshot = self.snapshot
+        for step in snapshot.steps:
+            message_id = message_id_of(step)
+            file_ids = image_file_ids(step, snapshot.message(message_id) if message_id else None)
+            if file_ids:
+                self.images.note_step(step.id, file_ids)
 
     def _find_failed_step(self) -> str | None:
         for step_id in reversed(self.snapshot.step_ids):
@@ -171,12 +191,15 @@ class ViewState:
         message = self.snapshot.message(message_id) if message_id else None
         cap: int | None = None
         while True:
-            view = step_view(step, message, cap=cap)
+            view = step_view(step, message, cap=cap)  # measured without images: they have their own budget
             size = len(to_json(view).encode())
-            if size <= limits.DETAIL_MAX_BYTES:
-                return view
+            if size <= limits.DETAIL_MAX_BYTES or cap == 1_000:
+                break
             # Shrink the per-text cap until the whole step fits; texts dominate the size.
             cap = max(1_000, (cap or size) // 2)
+        if self.images.fields and image_file_ids(step, message):
+            view = step_view(step, message, cap=cap, images=self.images.fields)
+        return view
 
     def export(self, step_id: str | None = None) -> str | None:
         """The full run (run, steps, messages), or one step and its message, as pretty JSON."""
