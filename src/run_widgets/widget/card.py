@@ -502,6 +502,10 @@ class RunCard(anywidget.AnyWidget):
 
     def _set_external_following(self, active: bool) -> None:
         """Someone else drives the events (an SDK event handler): show it, and checkpoint at the end."""
+        if active:
+            # Not idle from now on, on the caller's thread: a wait() right after the stream ends
+            # must not slip in before the loop has run this callback and the end's checkpoint.
+            self._idle.clear()
 
         def on_scheduler() -> None:
             with self._lock:
