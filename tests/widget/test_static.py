@@ -63,7 +63,32 @@ def test_fallback_shows_status_steps_and_final_text_escaped(wire: Wire) -> None:
         card.close()
 
 
-def test_fallback_is_size_capped() -> None:
+class Balance(HTMLParser):
+    """Checks every opened element is closed, in order (the cap never cuts through a tag)."""
+
+    VOID = frozenset({"br", "hr", "img", "meta", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.ok = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.ok = self.ok and bool(self.stack) and self.stack.pop() == tag
+
+
+def balanced(html: str) -> bool:
+    parser = Balance()
+    parser.feed(html)
+    parser.close()
+    return parser.ok and not parser.stack
+
+
+def test_fallback_is_size_capped_and_shows_where_steps_were_left_out() -> None:
     script = Script()
     events = script.start()
     for i in range(3000):
@@ -71,9 +96,28 @@ def test_fallback_is_size_capped() -> None:
     card = fed([*events, script.run("completed")])
     try:
         html = card.static_html()
-        assert len(html) <= limits.FALLBACK_MAX_CHARS
-        assert "more steps" in html and html.endswith("</div>")
-        assert tags_of(html).tags.count("li") > 50
+        assert len(html) <= limits.FALLBACK_MAX_CHARS and balanced(html)
+        items = re.findall(r"<li( value=\"(\d+)\")?[^>]*>(.*?)</li>", html)
+        gap = [i for i, (_, _, text) in enumerate(items) if "not shown" in text]
+        assert len(gap) == 1 and 50 < len(items) <= 202
+        head, tail = items[: gap[0]], items[gap[0] + 1 :]
+        assert abs(len(head) - len(tail)) <= 1  # as much of the beginning as of the end
+        assert "step 0 " in head[0][2] and "step 2999 " in tail[-1][2]
+        # the tail keeps its real numbers, and the gap line names the steps it stands for
+        assert [int(value) for _, value, _ in tail] == list(range(3001 - len(tail), 3001))
+        assert f"({len(head) + 1} to {3000 - len(tail)}) not shown" in items[gap[0]][2]
+    finally:
+        card.close()
+
+
+def test_fallback_keeps_whole_elements_when_the_header_alone_is_too_big() -> None:
+    script = Script()
+    calls = [(f"call_{i}", f"tool_{i}", json.dumps({"x": "y" * 300})) for i in range(400)]
+    card = fed(script.tool_calls_until_action(calls))
+    try:
+        html = card.static_html()
+        assert len(html) <= limits.FALLBACK_MAX_CHARS and balanced(html)
+        assert "run_1" in html and "requires_action" in html
     finally:
         card.close()
 

@@ -98,7 +98,6 @@ def render_fallback(
         )
         out.append(f"<div>Waiting for tool outputs:</div><ul>{calls}</ul>")
 
-    budget = max_chars - sum(len(piece) for piece in out) - 2_000
     final = final_text[:_FINAL_TEXT_CAP] + ("…" if len(final_text) > _FINAL_TEXT_CAP else "")
     final_html = (
         '<div style="white-space:pre-wrap;border-top:1px solid #d0d7de;margin-top:6px;padding-top:6px">'
@@ -106,29 +105,57 @@ def render_fallback(
         if final
         else ""
     )
-    budget -= len(final_html)
-
+    closing = "</div>"
+    budget = max_chars - sum(map(len, out)) - len(final_html) - len(closing)
     if steps:
-        items: list[str] = []
-        shown = (
-            steps
-            if len(steps) <= _MAX_STEPS_SHOWN
-            else steps[: _MAX_STEPS_SHOWN // 2] + steps[-_MAX_STEPS_SHOWN // 2 :]
-        )
-        for step in shown:
-            item = f"<li>{_e(status_label(step['status']))} <code>{_e(step['title'])}</code>"
-            if step["last_error"]:
-                item += f' <span style="color:#cf222e">{_e(step["last_error"]["message"][:200])}</span>'
-            item += "</li>"
-            if budget - len(item) < 0:
-                break
-            budget -= len(item)
-            items.append(item)
-        omitted = len(steps) - len(items)
-        if omitted:
-            items.append(f"<li>… {omitted} more step{'s' if omitted != 1 else ''}</li>")
-        out.append(f'<ol style="margin:6px 0;padding-left:24px">{"".join(items)}</ol>')
+        out.append(_step_list(steps, budget))
     out.append(final_html)
-    out.append("</div>")
-    html = "".join(out)
-    return html[:max_chars] if len(html) > max_chars else html
+    # The header alone can outgrow the cap (a long error, many pending calls): drop whole pieces from
+    # the end rather than cutting through a tag.
+    while len(out) > 1 and sum(map(len, out)) + len(closing) > max_chars:
+        out.pop()
+    out.append(closing)
+    return "".join(out)
+
+
+def _step_item(step: StepView, number: int, *, numbered: bool) -> str:
+    value = f' value="{number}"' if numbered else ""
+    item = f"<li{value}>{_e(status_label(step['status']))} <code>{_e(step['title'])}</code>"
+    if step["last_error"]:
+        item += f' <span style="color:#cf222e">{_e(step["last_error"]["message"][:200])}</span>'
+    return item + "</li>"
+
+
+def _step_list(steps: list[StepView], budget: int) -> str:
+    """The steps as an ordered list within ``budget`` characters: the first and the last ones (a reader
+    of a long run wants how it began and how it ended), with one line for those left out, where they
+    were left out. Every item keeps its step's number."""
+    opening, closing = '<ol style="margin:6px 0;padding-left:24px">', "</ol>"
+    budget -= len(opening) + len(closing) + 60  # room for the line that counts the left-out steps
+    head: list[str] = []
+    tail: list[int] = []  # indexes: their items are made once it is known whether they need numbers
+    front, back = 0, len(steps) - 1
+    take_front = True
+    while front <= back and len(head) + len(tail) < _MAX_STEPS_SHOWN:
+        index = front if take_front else back
+        item = _step_item(steps[index], index + 1, numbered=not take_front)  # sized as the longest form
+        if len(item) > budget:
+            break
+        budget -= len(item)
+        if take_front:
+            head.append(item)
+            front += 1
+        else:
+            tail.append(index)
+            back -= 1
+        take_front = not take_front
+    omitted = back - front + 1
+    gap = (
+        f'<li style="list-style:none;color:#57606a">… {omitted} step{"s" if omitted != 1 else ""} '
+        f"({front + 1} to {back + 1}) not shown</li>"
+        if omitted > 0
+        else ""
+    )
+    numbered = omitted > 0  # after a gap, items say their own numbers
+    end = "".join(_step_item(steps[i], i + 1, numbered=numbered) for i in reversed(tail))
+    return opening + "".join(head) + gap + end + closing
