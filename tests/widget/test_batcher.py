@@ -27,7 +27,7 @@ def test_a_flood_of_changes_gives_at_most_twenty_flushes_a_second() -> None:
     assert min(gaps) >= 0.05 - 1e-9
 
 
-def test_urgent_flushes_go_at_once_and_use_slots_of_the_second() -> None:
+def test_urgent_flushes_skip_the_interval_but_never_the_budget_of_the_second() -> None:
     clock = ManualClock()
     flushes: list[tuple[float, str]] = []
     kind = {"next": "regular"}
@@ -48,10 +48,24 @@ def test_urgent_flushes_go_at_once_and_use_slots_of_the_second() -> None:
         clock.advance(0.001)
     clock.settle()
     urgent = [t for t, k in flushes if k == "urgent"]
-    assert urgent == urgent_at  # not delayed at all
-    times = [t for t, _ in flushes]
-    # regular flushes wait for a free slot, so only urgent ones can push a second past 20
-    assert most_in_a_second(times) <= 20 + 4
+    assert len(urgent) == len(urgent_at)
+    delays = [t - asked for t, asked in zip(urgent, urgent_at, strict=True)]
+    # mid-stream the second's budget is full, so a status may wait for the next free slot: a few
+    # intervals at most, since regular flushes keep the slots spread out
+    assert all(0 <= d <= 0.15 for d in delays)
+    assert max(delays) > 0  # the budget did bind: this is not the quiet case
+    assert most_in_a_second([t for t, _ in flushes]) <= 20
+
+
+def test_an_urgent_flush_on_a_quiet_card_goes_out_at_once() -> None:
+    clock = ManualClock()
+    flushes: list[float] = []
+    batcher = UpdateBatcher(lambda: flushes.append(clock.now()), clock)
+    batcher.changed()
+    clock.advance(0)
+    batcher.urgent()  # right after a flush: the interval does not hold a status back
+    clock.advance(0)
+    assert flushes == [0.0, 0.0]
 
 
 def test_a_quiet_card_sends_nothing_and_a_single_change_goes_out_without_delay() -> None:

@@ -3,8 +3,11 @@
 Every synced change costs a comm message over IOPub (rate-limited by Jupyter Server), so a card that
 forwarded every delta would flood it. The batcher coalesces: the first change after a quiet spell
 schedules a flush at ``last_flush + interval``; the changes that follow ride along for free (one
-attribute check each). A status change asks for a flush at once. The clock and the scheduler are
-injected, so tests can drive time by hand.
+attribute check each). A status change asks for a flush at once, skipping the interval but not the
+per-second budget: when the last second already saw ``per_second`` flushes it goes out the moment
+one of them leaves the window (a few intervals at most while a stream runs), so no one-second window
+ever holds more than ``per_second`` flushes. The clock and the scheduler are injected, so tests can
+drive time by hand.
 """
 
 from __future__ import annotations
@@ -89,35 +92,51 @@ class UpdateBatcher:
         self._scheduled = True
         self._timer += 1
         timer = self._timer
-        recent = self._recent
-        due = recent[-1] + self.interval
-        if len(recent) == self.per_second:
-            due = max(due, recent[0] + 1.0)
-        delay = due - self._scheduler.now()
-        if delay <= 0:
-            self._scheduler.call_soon(lambda: self._run_timer(timer))
-        else:
-            self._scheduler.call_later(delay, lambda: self._run_timer(timer))
+        due = max(self._recent[-1] + self.interval, self._free_slot())
+        self._at(due, lambda: self._run_timer(timer))
 
     def urgent(self) -> None:
-        """Something that must show at once changed (a status): flush as soon as the scheduler can."""
+        """Something that must show at once changed (a status): flush as soon as the budget allows."""
         if self._urgent:
             return
         self._urgent = True
-        self._scheduler.call_soon(self._run_urgent)
+        self._at(self._free_slot(), self._run_urgent)
+
+    def _free_slot(self) -> float:
+        """When the one-second window next has room for a flush."""
+        recent = self._recent
+        return recent[0] + 1.0 if len(recent) == self.per_second else float("-inf")
+
+    def _at(self, due: float, fn: Callable[[], object]) -> None:
+        delay = due - self._scheduler.now()
+        if delay <= 0:
+            self._scheduler.call_soon(fn)
+        else:
+            self._scheduler.call_later(delay, fn)
 
     def _run_timer(self, timer: int) -> None:
         if not self._scheduled or timer != self._timer:
+            return
+        if self._over_budget(lambda: self._run_timer(timer)):
             return
         self._scheduled = False
         self._run()
 
     def _run_urgent(self) -> None:
-        if not self._urgent:
+        if not self._urgent or self._over_budget(self._run_urgent):
             return
         self._urgent = False
         self._scheduled = False  # this flush carries whatever the pending timer would have
         self._run()
+
+    def _over_budget(self, retry: Callable[[], object]) -> bool:
+        """Another flush took the slot this one was due in (a checkpoint, or a timer due at the same
+        moment): try again when the window has room."""
+        slot = self._free_slot()
+        if slot <= self._scheduler.now():
+            return False
+        self._at(slot, retry)
+        return True
 
     def _run(self) -> None:
         self._recent.append(self._scheduler.now())

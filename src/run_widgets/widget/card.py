@@ -411,14 +411,14 @@ class RunCard(anywidget.AnyWidget):
         return self.current_run
 
     def _wait_for_images(self, deadline: float | None) -> None:
-        """Images not fetched yet (a card fed from outside): wait for them, then make the traits exact."""
+        """Images not fetched yet (a card fed from outside): wait for them, then make the traits exact
+        (the last change may still be waiting for a slot in the second's message budget)."""
         worker = self._start_images(scan=True)
-        if worker is None:
-            return
-        left = limits.IMAGE_SETTLE_TIMEOUT
-        if deadline is not None:
-            left = min(left, max(0.0, deadline - time.monotonic()))
-        concurrent.futures.wait([worker], timeout=left)
+        if worker is not None:
+            left = limits.IMAGE_SETTLE_TIMEOUT
+            if deadline is not None:
+                left = min(left, max(0.0, deadline - time.monotonic()))
+            concurrent.futures.wait([worker], timeout=left)
         self.flush()
 
     def stop(self) -> None:
