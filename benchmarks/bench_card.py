@@ -15,7 +15,8 @@ Scenarios (all with a recording comm in place of a kernel, so every message and 
 - sdk:    like burst, with ``{"event", "data"}`` dicts (the SDK path: parsing included).
 - steps:  a run with 1,000 steps: the final checkpoint's size and the time to build it.
 
-Targets (the card issue): at most 20 messages per second per card; at most 20 µs of kernel CPU per delta.
+Targets (the card issue): at most 20 messages per second per card (every message: patches, status
+changes and the end); at most 20 µs of kernel CPU per delta; the final synced state exact.
 """
 
 from __future__ import annotations
@@ -144,6 +145,20 @@ def many_steps(steps: int) -> list[dict[str, Any]]:
     return events
 
 
+def final_state_exact(card: RunCard, full_text: str) -> bool:
+    """The synced state after the end: the run completed, and the message's text is the whole stream's
+    text, cut at the cap the card applies to synced texts (the full text is fetched on expand)."""
+    (step,) = card.steps
+    cap = card.caps["text"]
+    return (
+        card.run is not None
+        and card.run["status"] == "completed"
+        and step["status"] == "completed"
+        and step["message"]["text"] == full_text[:cap]
+        and step["truncated"] == (len(full_text) > cap)
+    )
+
+
 def fresh_card(recorder: Recorder) -> RunCard:
     comm.create_comm = recorder.comm  # type: ignore[assignment]
     return RunCard()
@@ -159,7 +174,7 @@ def burst(deltas: int, typed: bool) -> dict[str, float]:
         card.apply(event)
     cpu1, wall1 = time.process_time(), time.perf_counter()
     card.flush()
-    exact = fed_card.steps[0]["message"]["text"] == "".join(f"w{i} " for i in range(deltas))[:4000]
+    exact = final_state_exact(fed_card, "".join(f"w{i} " for i in range(deltas)))
     card.close()
     elapsed = wall1 - wall0
     return {
@@ -202,6 +217,7 @@ def paced(deltas: int, rate: float, piece: str = "w{i} ") -> dict[str, float]:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     card.follow_stream(_paced(events, rate)).result()
     cpu, elapsed = time.process_time() - cpu0, time.perf_counter() - wall0
+    exact = final_state_exact(card, "".join(piece.format(i=i) for i in range(deltas)))
     card.close()
     return {
         "deltas": deltas,
@@ -212,7 +228,7 @@ def paced(deltas: int, rate: float, piece: str = "w{i} ") -> dict[str, float]:
         "patches_per_s": Recorder.peak_per_second(recorder.patch_times),
         "bound": elapsed * TARGET_MSGS_PER_S + STATUS_CHANGES + 2,
         "bytes": recorder.bytes,
-        "exact": 1.0,
+        "exact": float(exact),
     }
 
 
@@ -267,14 +283,15 @@ def main() -> None:
         f"RunCard, kernel side: {args.deltas:,} text deltas (targets: ≤ {TARGET_MSGS_PER_S:.0f} msg/s, ≤ {TARGET_CPU_US:.0f} µs CPU/delta)"
     )
     print(
-        "(messages: all comm messages; bound: elapsed x 20 + status changes + end; peaks: most in any 1 s window)"
+        "(messages: all comm messages; bound: elapsed x 20 + status changes + end; peaks: most in any 1 s window;"
+        " the verdict takes the peak of all messages; exact: the final synced state matches the stream)"
     )
     header = f"{'scenario':<16}{'deltas':>7}{'elapsed s':>10}{'µs CPU/delta':>13}{'messages':>9}{'bound':>7}"
     print(header + f"{'peak msg/s':>11}{'peak patch/s':>13}{'KB sent':>9}  verdict")
     for name, r in rows.items():
         ok = (
             r["cpu_us_per_delta"] <= TARGET_CPU_US
-            and r["patches_per_s"] <= TARGET_MSGS_PER_S
+            and r["msgs_per_s"] <= TARGET_MSGS_PER_S  # every message counts, status changes and the end too
             and r["messages"] <= r["bound"]
             and r["exact"]
         )

@@ -1,6 +1,7 @@
 """The Chromium half of the card benchmark: first render of a large run, and the cost of one delta.
 
-Targets (from the issue): a 1,000-step run renders for the first time in under 200 ms; applying one
+Targets (from the issue): a 1,000-step run renders for the first time in under 200 ms (judged at the
+first painted frame, with the first 100 rows in it; the time until all rows are in is printed too); applying one
 delta (a ``patch`` message with one changed step) takes under 2 ms. Both are measured inside the page
 with ``performance.now()``: "layout" stops once style and layout are done (the card is on screen as far
 as the DOM goes), "paint" once the next frame has been produced. A long list renders its first 100
@@ -106,8 +107,8 @@ def report(figures: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"card in Chromium, {figures['rows']} steps",
-            f"  first render (to layout), median   {figures['first_render_layout_ms']:8.1f} ms   target < {TARGET_FIRST_RENDER_MS:.0f} ms  {verdict(figures['first_render_layout_ms'], TARGET_FIRST_RENDER_MS)}",
-            f"  first render (to paint), median    {figures['first_render_paint_ms']:8.1f} ms",
+            f"  first render (to layout), median   {figures['first_render_layout_ms']:8.1f} ms",
+            f"  first render (to paint), median    {figures['first_render_paint_ms']:8.1f} ms   target < {TARGET_FIRST_RENDER_MS:.0f} ms  {verdict(figures['first_render_paint_ms'], TARGET_FIRST_RENDER_MS)}",
             f"  all {figures['rows']} rows in the page, median {figures['all_rows_ms']:8.1f} ms   (later rows render while idle)",
             f"  first render, first of the runs    {figures['first_render_cold_ms']:8.1f} ms",
             f"  first render, best of the runs     {figures['first_render_best_ms']:8.1f} ms",
