@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 
 import pytest
 
@@ -129,7 +130,11 @@ def busy_line(thread_id: str, run_id: str, state: str, first: str, cancel: str |
 
 def test_a_thread_with_a_run_still_going(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
     shell.ok("%%run_stream -o thinker\n/wait 30")
-    run = shell.ns["thinker"].current_run
+    thinker = shell.ns["thinker"]
+    deadline = time.monotonic() + 30  # a bound on waiting, not a timed assertion
+    while thinker.current_run.status == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run = thinker.current_run
     message = shell.usage_error("%%run_stream\nAgain", capsys)
     assert message == busy_line(
         run.thread_id,
@@ -177,6 +182,9 @@ def test_a_busy_thread_named_by_flag_and_unknown_to_the_notebook(
         assistant = server.ensure_default_assistant()
         thread = client.threads.create(messages=[{"role": "user", "content": "/wait 30"}])
         run = client.threads.runs.create(thread.id, assistant_id=assistant)
+        deadline = time.monotonic() + 30  # a bound on waiting, not a timed assertion
+        while run.status == "queued" and time.monotonic() < deadline:
+            run = client.threads.runs.retrieve(run.id, thread_id=thread.id)
     message = shell.usage_error(f"%%run_stream --thread {thread.id}\nAgain", capsys)
     cancel = f"%run_cancel {run.id} --thread {thread.id}"
     assert message == busy_line(

@@ -444,20 +444,16 @@ class Session:
             raise explain(exc, ctx, conn.secrets()) from None
 
     def _status_of(self, conn: Connection, ctx: Context, run_id: str) -> str | None:
-        """The status of a run, from its card or else the server (None if it cannot be known)."""
+        """The status of a run: the server's (a card may lag a moment behind), else its card's."""
+        if ctx.thread_id is not None:
+            with contextlib.suppress(Exception):  # only a detail of an error line
+                found = runtime.run_sync(
+                    conn.client().threads.runs.retrieve(run_id, thread_id=ctx.thread_id), timeout=10
+                )
+                return found.status
         card = self._card_for(run_id)
         run = card.current_run if card is not None else None
-        if run is not None:
-            return run.status
-        if ctx.thread_id is None:
-            return None
-        try:
-            found = runtime.run_sync(
-                conn.client().threads.runs.retrieve(run_id, thread_id=ctx.thread_id), timeout=10
-            )
-        except Exception:  # only a detail of an error line
-            return None
-        return found.status
+        return run.status if run is not None else None
 
     def _auto(self, auto_tools: bool | None) -> bool:
         return self.settings.auto_tools if auto_tools is None else auto_tools
