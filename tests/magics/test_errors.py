@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import time
 
 import pytest
 
+from run_widgets import AsyncClient, Client
 from run_widgets.server import ServerHandle
+from run_widgets.session import default_session, use_client
+from run_widgets.session.errors import active_run_of
 
 from .conftest import Shell
 
@@ -75,11 +80,13 @@ def test_values_the_wire_refuses_name_the_flag(shell: Shell, capsys: pytest.Capt
 def test_a_tool_that_is_not_a_function(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
     shell.ok("answer = 42")
     assert shell.usage_error("%%run_stream --tools answer\nhi", capsys) == (
-        "--tools: 'answer' is a int, not a function."
+        "--tools: 'answer' is an int, not a function."
     )
     shell.ok("def f(*args): return 1")
-    message = shell.usage_error("%%run_stream --tools f\nhi", capsys)
-    assert message.startswith("--tools: ") or "*args" in message
+    assert shell.usage_error("%%run_stream --tools f\nhi", capsys) == (
+        "--tools: tool 'f': *args is not supported; a tool's arguments are a JSON object of named values, "
+        "so give each argument a name (or take a list: items: list[str])"
+    )
 
 
 def test_an_empty_message(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,11 +120,96 @@ def test_an_unknown_run(shell: Shell, capsys: pytest.CaptureFixture[str]) -> Non
     )
 
 
-def test_a_thread_with_an_active_run(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
-    shell.ok("%%run_stream\n/wait 30")
+def busy_line(thread_id: str, run_id: str, state: str, first: str, cancel: str | None = None) -> str:
+    return (
+        f"Thread {thread_id} already has an active run, {run_id} ({state}): {first}, "
+        f"cancel it with {cancel or '%run_cancel ' + run_id}, "
+        "or run this cell on another thread with --new-thread (new_thread=True)."
+    )
+
+
+def test_a_thread_with_a_run_still_going(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
+    shell.ok("%%run_stream -o thinker\n/wait 30")
+    thinker = shell.ns["thinker"]
+    deadline = time.monotonic() + 30  # a bound on waiting, not a timed assertion
+    while thinker.current_run.status == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run = thinker.current_run
     message = shell.usage_error("%%run_stream\nAgain", capsys)
-    assert "already has an active run" in message and "cancel it" in message
-    shell.ok("%run_cancel --wait")
+    assert message == busy_line(
+        run.thread_id,
+        run.id,
+        "in_progress",
+        "answer it in its card if it waits for tool outputs, or wait for it to end",
+    )
+    shell.ok("%%run_stream --new-thread --wait -o elsewhere\nAgain")  # the line's last way out
+    assert shell.ns["elsewhere"].current_run.status == "completed"
+    shell.ok(f"%run_cancel {run.id} --wait")
+    assert shell.ns["thinker"].current_run.status == "cancelled"
+
+
+WEATHER_TOOL = (
+    "weather = {'type': 'function', 'function': {'name': 'get_weather', "
+    "'parameters': {'type': 'object', 'properties': {'city': {'type': 'string'}}}}}"
+)
+
+
+def test_a_thread_whose_run_waits_for_tool_outputs(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit's case: a run stopped at requires_action, then the next cell on that thread."""
+    shell.ok(WEATHER_TOOL)
+    shell.ok('%%run_stream --tools weather --wait -o asking\ncall get_weather {"city": "Oslo"}')
+    run = shell.ns["asking"].current_run
+    assert run.status == "requires_action"
+    message = shell.usage_error("%%run_stream\nAnd now?", capsys)
+    assert message == busy_line(run.thread_id, run.id, "waiting for tool outputs", "answer them in its card")
+    cancel = re.search(r"cancel it with (%run_cancel [^,]+),", message)
+    assert cancel is not None
+    shell.ok(cancel.group(1) + " --wait")  # the line's command, as written, works
+    assert shell.ns["asking"].current_run.status == "cancelled"
+    shell.ok("%%run_stream --wait -o after\nAnd now?")
+    assert shell.ns["after"].current_run.status == "completed"
+
+
+def test_a_busy_thread_named_by_flag_and_unknown_to_the_notebook(
+    shell: Shell, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run this notebook has no card for: its status comes from the server, and the cancel
+    command names the thread (the notebook's current thread is another one)."""
+    shell.ok("%%run_stream --wait\nMake the current thread")
+    server = default_session().server
+    assert server is not None
+    with Client(base_url=server.base_url, api_key=server.api_key) as client:
+        assistant = server.ensure_default_assistant()
+        thread = client.threads.create(messages=[{"role": "user", "content": "/wait 30"}])
+        run = client.threads.runs.create(thread.id, assistant_id=assistant)
+        deadline = time.monotonic() + 30  # a bound on waiting, not a timed assertion
+        while run.status == "queued" and time.monotonic() < deadline:
+            run = client.threads.runs.retrieve(run.id, thread_id=thread.id)
+    message = shell.usage_error(f"%%run_stream --thread {thread.id}\nAgain", capsys)
+    cancel = f"%run_cancel {run.id} --thread {thread.id}"
+    assert message == busy_line(
+        thread.id,
+        run.id,
+        "in_progress",
+        "answer it in its card if it waits for tool outputs, or wait for it to end",
+        cancel,
+    )
+    shell.ok(cancel + " --wait")
+    with Client(base_url=server.base_url, api_key=server.api_key) as client:
+        assert client.threads.runs.retrieve(run.id, thread_id=thread.id).status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Thread thread_abc already has an active run run_xyz.",  # the API's
+        "Can't add messages to thread_abc while a run run_xyz is active.",
+        "Thread thread_abc already has an active run run_xyz. Wait for it to finish, or cancel it.",
+    ],
+)
+def test_the_active_run_is_read_from_each_wording(wording: str) -> None:
+    assert active_run_of(Exception(wording)) == "run_xyz"
+    assert active_run_of(Exception("Thread thread_abc not found.")) is None
 
 
 def test_an_unreachable_server(
@@ -133,12 +225,62 @@ def test_an_unreachable_server(
     assert message.endswith("Check --base-url, or leave it out to use the embedded server.")
 
 
-def test_no_assistant_on_another_server(
+def no_assistant_line(url: str, origin: str, back: str) -> str:
+    return (
+        f"Which assistant should run? {url} (from {origin}) is not the embedded server, so there is "
+        "no default assistant: pass --assistant ASSISTANT_ID (assistant=...), set "
+        f"%config RunMagics.assistant = 'asst_...', or {back}."
+    )
+
+
+@pytest.mark.parametrize("variable", ["OPENAI_BASE_URL", "RUN_WIDGETS_BASE_URL"])
+def test_no_assistant_on_a_server_from_the_environment(
+    shell: Shell,
+    capsys: pytest.CaptureFixture[str],
+    other_server: ServerHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    """The audit's case: OPENAI_BASE_URL set in the kernel's environment, then a plain cell."""
+    monkeypatch.setenv(variable, other_server.base_url)
+    assert shell.usage_error("%%run_stream\nhi", capsys) == no_assistant_line(
+        other_server.base_url,
+        f"the environment variable {variable}",
+        f"use the embedded server: %config RunMagics.base_url = 'embedded' (or unset {variable})",
+    )
+    shell.ok("%config RunMagics.base_url = 'embedded'")  # the line's way back works
+    shell.ok("%%run_stream --wait -o card\nhi")
+    assert shell.ns["card"].current_run.status == "completed"
+    assert default_session().server is not None
+
+
+def test_no_assistant_on_a_server_from_the_option_or_the_config(
     shell: Shell, capsys: pytest.CaptureFixture[str], other_server: ServerHandle
 ) -> None:
-    message = shell.usage_error(f"%%run_stream --base-url {other_server.base_url}\nhi", capsys)
-    assert message.startswith("Which assistant should run?")
-    assert "--assistant ASSISTANT_ID" in message and "%config RunMagics.assistant" in message
+    url = other_server.base_url
+    message = shell.usage_error(f"%%run_stream --base-url {url}\nhi", capsys)
+    assert message == no_assistant_line(url, "--base-url", "leave out --base-url to use the embedded server")
+    shell.ok(f"%config RunMagics.base_url = '{url}'")
+    assert shell.usage_error("%%run_stream\nhi", capsys) == no_assistant_line(
+        url,
+        "%config RunMagics.base_url",
+        "set %config RunMagics.base_url = 'embedded' to use the embedded server",
+    )
+
+
+def test_no_assistant_through_a_given_client(
+    shell: Shell, capsys: pytest.CaptureFixture[str], other_server: ServerHandle
+) -> None:
+    client = AsyncClient(base_url=other_server.base_url, api_key=other_server.api_key)
+    use_client(client)
+    assert shell.usage_error("%%run_stream\nhi", capsys) == no_assistant_line(
+        other_server.base_url,
+        "the client given to run_widgets.use_client()",
+        "call run_widgets.use_client(None) to use the embedded server",
+    )
+    use_client(None)
+    shell.ok("%%run_stream --wait -o card\nhi")
+    assert shell.ns["card"].current_run.status == "completed"
 
 
 def test_a_refused_key(

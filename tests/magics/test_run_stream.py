@@ -84,18 +84,79 @@ def test_thread_adds_the_message_to_that_thread_without_changing_the_current_one
     assert default_session().thread_id() == shell.ns["first"].current_run.thread_id
 
 
-def test_variables_expand_in_the_line_and_in_the_message(shell: Shell) -> None:
-    shell.ok("city = 'Lyon'\nname = 'card'\nn = 3")
-    shell.ok("%%run_stream --wait -o {name} --metadata count=$n\nWeather in {city}, please.")
+def sent(shell: Shell, cell: str) -> str:
+    """Run a ``%%run_stream`` cell to its end; the user message the server received."""
+    shell.ok(cell)
     card = shell.ns["card"]
-    assert card.current_run.metadata == {"count": "3"}
-    assert "Weather in Lyon, please." in final_text(card)
+    assert card.current_run.status == "completed"
+    texts = thread_texts(card.current_run.thread_id)
+    return next(text for role, text in reversed(texts) if role == "user")
 
 
-def test_no_expand_sends_the_cell_as_written(shell: Shell) -> None:
+def test_variables_expand_in_the_line_as_in_every_magic(shell: Shell) -> None:
+    shell.ok("name = 'card'\nn = 3")
+    shell.ok("%%run_stream --wait -o {name} --metadata count=$n\nHello")
+    assert shell.ns["card"].current_run.metadata == {"count": "3"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "It costs $5, or $7.50 with the book.",
+        "Why is $x^2$ convex? And $$\\frac{x}{2}$$?",
+        "Compare $HOME and $price, then {x} and {{x}}.",
+        "echo $PATH | tr ':' '\\n'",
+        'Parse {"a": 1, "b": [1, 2]}',
+    ],
+)
+def test_the_message_is_sent_as_written(shell: Shell, message: str) -> None:
+    """Currency, LaTeX, shell and JSON reach the server untouched, though x and price are defined
+    (IPython itself never expands a cell magic's body)."""
+    shell.ok("x = [1.5, 2.5, 3.5]\nprice = 12")
+    assert sent(shell, f"%%run_stream --wait -o card\n{message}") == message
+
+
+def test_format_fills_in_the_notebooks_variables(shell: Shell) -> None:
+    shell.ok("city = 'Lyon'\nprice = 12.5\nrow = {'n': 3}")
+    message = sent(
+        shell,
+        "%%run_stream --format --wait -o card\nIn {city}: {price:.2f} $ each, {row[n]} of them; {{x}} $HOME",
+    )
+    assert message == "In Lyon: 12.50 $ each, 3 of them; {x} $HOME"
+    assert "In Lyon: 12.50 $ each" in final_text(shell.ns["card"])
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Weather in {town}",
+            "--format: there is no variable 'town' in the notebook: define it, "
+            "or write {{town}} to send the braces as they are.",
+        ),
+        (
+            "Weather in {}",
+            "--format: {} needs a variable's name, as in {city}; "
+            "write {{ and }} for braces that are part of the message.",
+        ),
+        (
+            "A lone } brace",
+            "--format: Single '}' encountered in format string in the message; "
+            "write {{ and }} for braces that are part of the message.",
+        ),
+        (
+            "In {city.zip}",
+            "--format: AttributeError: 'str' object has no attribute 'zip'. Check the fields in braces; "
+            "write {{ and }} for braces that are part of the message.",
+        ),
+    ],
+)
+def test_format_says_what_it_could_not_fill_in(
+    shell: Shell, capsys: pytest.CaptureFixture[str], body: str, expected: str
+) -> None:
     shell.ok("city = 'Lyon'")
-    shell.ok("%%run_stream --no-expand --wait -o card\nLiterally {city} and $city")
-    assert "Literally {city} and $city" in final_text(shell.ns["card"])
+    assert shell.usage_error(f"%%run_stream --format\n{body}", capsys) == expected
+    assert default_session().last_card is None  # nothing was sent
 
 
 def test_a_message_with_json_is_left_alone_when_it_cannot_be_expanded(shell: Shell) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
 
-from .conftest import NOTEBOOKS, card_outputs, execute, outputs_text
+from .conftest import NOTEBOOKS, Executed, card_outputs, execute, outputs_text
 
 pytestmark = [pytest.mark.timeout(300)]
 
@@ -25,6 +26,18 @@ NAMES = [
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def saved_steps(run: Executed, cell: object) -> list[dict[str, Any]]:
+    """The steps of the cell's card, as its saved widget state holds them (needs store_widget_state)."""
+    (card,) = card_outputs(cell)
+    state = run.nb.metadata["widgets"][WIDGET_STATE]["state"]
+    steps: list[dict[str, Any]] = state[card.data[WIDGET_VIEW]["model_id"]]["state"]["steps"]
+    return steps
+
+
+def tool_calls(steps: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [call for step in steps for call in step["tool_calls"] or [] if call["type"] == kind]
 
 
 def status_of(cell: object) -> str:
@@ -77,13 +90,14 @@ def test_quickstart(kernel_environment: Path) -> None:
     assert "runs on thread thread_" in listing and "<table>" in listing
     python = outputs_text(run.cell("import run_widgets"))
     assert "completed" in python and "Tell me about streaming." in python
-    assert "Tell me about streaming, again." in outputs_text(
-        run.cell("%%run_stream --wait\nTell me about {topic}")
-    )
+    formatted = run.cell("%%run_stream --format --wait\nTell me about {topic}")  # {name} filled in, $ kept
+    assert "You said: “Tell me about streaming, again: is $x^2$ convex?”" in outputs_text(formatted)
+    search = tool_calls(saved_steps(run, run.cell("%%run_stream --wait\n/search")), "file_search")
+    assert [result.get("content") for call in search for result in call["results"]] == [None] * 3
 
 
 def test_tool_outputs(kernel_environment: Path) -> None:
-    run = execute("02_tool_outputs.ipynb", kernel_environment)
+    run = execute("02_tool_outputs.ipynb", kernel_environment, store_widget_state=True)
     no_errors(run.nb)
     by_hand = run.cell("%%run_stream --tools weather_tool")
     assert "is waiting for tool outputs: get_weather (call_" in outputs_text(by_hand)
@@ -94,18 +108,24 @@ def test_tool_outputs(kernel_environment: Path) -> None:
     python_tool = run.cell("%%run_stream --tools get_weather --wait")
     assert "Run and submit" in outputs_text(python_tool)
     assert run.cell("run = python_tool.wait()").outputs[0].data["text/plain"] == "'completed'"
-    assert '"temperature": 4' in outputs_text(python_tool) or "temperature" in outputs_text(python_tool)
+    (call,) = tool_calls(saved_steps(run, python_tool), "function")  # the Python tool's own output
+    assert call["id"] in outputs_text(python_tool)  # the call the hint named
+    assert (call["name"], json.loads(call["arguments"])) == ("get_weather", {"city": "Oslo"})
+    assert json.loads(call["output"]) == {"city": "Oslo", "temperature": 4, "unit": "celsius"}
     parallel = run.cell("%%run_stream --tools get_weather,add --auto-tools")
-    text = outputs_text(parallel)
     assert status_of(parallel) == "completed"
-    assert "42" in text and "ValueError: no weather station in Atlantis" in text
+    assert [(c["name"], c["output"]) for c in tool_calls(saved_steps(run, parallel), "function")] == [
+        ("get_weather", '{"city":"Cairo","temperature":88,"unit":"fahrenheit"}'),
+        ("add", "42"),
+        ("get_weather", "Error: ValueError: no weather station in Atlantis"),
+    ]
     checked = outputs_text(run.cell("%%run_stream --tools add --auto-tools"))
     assert "invalid arguments" in checked
     assert status_of(run.cell("card = run_widgets.run_stream")) == "completed"
 
 
 def test_streaming_and_statuses(kernel_environment: Path) -> None:
-    run = execute("03_streaming_and_statuses.ipynb", kernel_environment)
+    run = execute("03_streaming_and_statuses.ipynb", kernel_environment, store_widget_state=True)
     no_errors(run.nb)
     expected = {
         "%%run_stream --wait\n/pace 8": "completed",
@@ -121,8 +141,17 @@ def test_streaming_and_statuses(kernel_environment: Path) -> None:
     for starts, status in expected.items():
         assert status_of(run.cell(starts)) == status, starts
     assert "rate_limit_exceeded" in outputs_text(run.cell("%%run_stream --wait\n/fail"))
-    steps = outputs_text(run.cell("%%run_stream --include"))
-    assert "code_interpreter" in steps or "squares" in steps
+    steps = saved_steps(run, run.cell("%%run_stream --include"))
+    assert [step["type"] for step in steps] == ["tool_calls", "tool_calls", "message_creation"]
+    (code,) = tool_calls(steps, "code_interpreter")
+    assert "squares = [x * x for x in xs]" in code["input"]
+    assert "squares: [1, 4, 9, 16, 25, 36, 49, 64]" in code["logs"] and "sum:     204" in code["logs"]
+    assert [image["data_url"][:22] for image in code["images"]] == ["data:image/png;base64,"]
+    (search,) = tool_calls(steps, "file_search")  # --include is what puts each result's content here
+    results = {result["file_name"]: result["content"] for result in search["results"]}
+    assert set(results) == {"run-steps.md", "runs.md", "streaming.md"}
+    assert "a run answers with server-sent events" in results["streaming.md"]
+    assert all(content.strip() for content in results.values())
     assert "is cancelled." in outputs_text(run.cell("%run_cancel --wait"))
     listing = outputs_text(run.cell("%run_list"))
     for status in ("completed", "cancelled", "failed", "incomplete", "expired"):

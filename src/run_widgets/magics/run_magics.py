@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
-from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Dict, Enum, Float, Int, Unicode, observe, validate
 
 from ..session import SessionError, default_session, default_settings, wait_for
@@ -28,6 +27,7 @@ from ..session.settings import HIDDEN
 from . import arguments, values
 from ._typed import argument, magic_arguments
 from .arguments import RUN_ARGUMENTS
+from .message import format_message
 
 if TYPE_CHECKING:
     from ..widget import RunCard
@@ -189,9 +189,10 @@ class RunMagics(Magics):
 
     @magic_arguments()
     @argument(
-        "--no-expand",
+        "--format",
         action="store_true",
-        help="send the cell as written: do not replace {var} and $var by the notebook's variables",
+        help="replace {name} in the message by the notebook's variable, as str.format does "
+        "({price:.2f}, {row[0]}; {{ and }} are braces); $ is never replaced",
     )
     @RUN_ARGUMENTS
     @cell_magic
@@ -209,14 +210,18 @@ class RunMagics(Magics):
             %%run_stream --new-thread --wait -o card
             /code
 
+            %%run_stream --format
+            Summarise these {n_rows} rows for {audience}.
+
         Without --thread the notebook's current thread is used (made on first use; --new-thread
-        starts another). ``{var}`` and ``$var`` in the line and in the message are replaced by the
-        notebook's variables (if any part cannot be, the text stays as written; write ``{{`` for a
-        brace, or use --no-expand). Every %run_create option applies.
+        starts another). The message is sent as written: "$5", "$x^2$", "$HOME" and JSON stay as
+        they are. With --format, ``{name}`` is replaced by the notebook's variable (``{{`` and ``}}``
+        are braces). ``{var}`` and ``$var`` in the line are replaced as in every magic. Every
+        %run_create option applies.
         """
         args = self._parse("run_stream", line)
         body = cell.rstrip().lstrip("\n")  # IPython hands over the cell with its final newline
-        message = body if args.no_expand else self._expand(body)
+        message = format_message(body, self._namespace) if args.format else body
         with self._errors("run_stream"):
             kwargs = arguments.run_kwargs(args, self._namespace)
             card = default_session().run_stream(message, display=True, **self._no_wait(kwargs))
@@ -348,13 +353,6 @@ class RunMagics(Magics):
                 raise UsageError(f"--tools: {exc}") from None
             raise
 
-    def _expand(self, text: str) -> str:
-        """``{var}`` and ``$var`` replaced as IPython does for a magic's line (unchanged if any fails)."""
-        try:
-            return str(DollarFormatter().vformat(text, args=[], kwargs=dict(self._namespace)))
-        except Exception:
-            return text
-
     @staticmethod
     def _no_wait(kwargs: dict[str, Any]) -> dict[str, Any]:
         """The session call returns at once; the magic waits itself, once ``-o`` is bound."""
@@ -384,6 +382,8 @@ def _with_flag(exc: SessionError) -> str:
         flag = arguments.flag_for(exc.param)
         shown = flag if flag == "--" + exc.param.replace("_", "-") else f"{flag} ({exc.param})"
         message = message.replace(f"'{exc.param}'", shown)
+        if flag not in message:
+            message = f"{flag}: {message}"
     return message
 
 

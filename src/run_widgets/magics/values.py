@@ -178,7 +178,9 @@ def tools(values: list[str], namespace: Mapping[str, Any]) -> list[Any]:
                     "(names are separated by commas: --tools get_weather,add)."
                 ) from None
             if not callable(value) and not isinstance(value, list | tuple | Mapping):
-                raise UsageError(f"--tools: {name!r} is a {type(value).__name__}, not a function.")
+                kind = type(value).__name__
+                article = "an" if kind[0] in "aeiou" else "a"
+                raise UsageError(f"--tools: {name!r} is {article} {kind}, not a function.")
             if isinstance(value, list | tuple):
                 out.extend(value)
             elif isinstance(value, Mapping) and "type" not in value:

@@ -12,9 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .settings import Target
+from .settings import BASE_URL_ENV, Target
 
 _NO_SUCH = re.compile(r"\bNo (thread|assistant|run)\b.*? with id '([^']+)'", re.IGNORECASE)
+_ACTIVE_RUN = re.compile(
+    r"already has an active run:?\s+([\w-]+)|while a run\s+([\w-]+)\s+is active", re.IGNORECASE
+)
+"""The wording of the API (and the embedded server) for a thread busy with a run."""
 
 
 class SessionError(Exception):
@@ -72,6 +76,8 @@ def explain(exc: BaseException, ctx: Context, secrets: Iterable[str] = ()) -> Se
         line, param = f"The server at {url} accepted the API key but does not allow this: {exc.message}", None
     elif isinstance(exc, api.NotFoundError):
         line, param = _not_found(exc, ctx), None
+    elif isinstance(exc, api.BadRequestError) and (run_id := active_run_of(exc)) is not None:
+        line, param = thread_busy(ctx, run_id), None
     elif isinstance(exc, api.APIStatusError):
         status = exc.status_code
         prefix = "The server refused the request" if status < 500 else f"The server at {url} failed"
@@ -147,3 +153,51 @@ def _missing_object(message: str, ctx: Context) -> tuple[str | None, str | None]
         if object_id and object_id in message:
             return kind, object_id
     return None, None
+
+
+def active_run_of(exc: BaseException) -> str | None:
+    """The run a 400 says keeps the thread busy ("Thread x already has an active run run_y."), if any."""
+    match = _ACTIVE_RUN.search(str(getattr(exc, "message", exc)))
+    if match is None:
+        return None
+    return match.group(1) or match.group(2)
+
+
+def thread_busy(ctx: Context, run_id: str, status: str | None = None) -> str:
+    """What to do when the thread already has an active run: answer it, cancel it, or go elsewhere."""
+    cancel = f"%run_cancel {run_id}"
+    if ctx.thread_given and ctx.thread_id:
+        cancel += f" --thread {ctx.thread_id}"
+    if ctx.target.source == "option":
+        cancel += f" --base-url {ctx.url}"
+    where = f"Thread {ctx.thread_id}" if ctx.thread_id else "The thread"
+    if status == "requires_action":
+        state, first = "waiting for tool outputs", "answer them in its card"
+    else:
+        state = status or "still going"
+        first = "answer it in its card if it waits for tool outputs, or wait for it to end"
+    return (
+        f"{where} already has an active run, {run_id} ({state}): {first}, cancel it with {cancel}, "
+        "or run this cell on another thread with --new-thread (new_thread=True)."
+    )
+
+
+def no_default_assistant(ctx: Context) -> str:
+    """Which assistant to run, on a server that is not the embedded one, and where that server came from."""
+    source = ctx.target.source
+    if source == "option":
+        origin, back = "--base-url", "leave out --base-url to use the embedded server"
+    elif source == "config":
+        origin = "%config RunMagics.base_url"
+        back = "set %config RunMagics.base_url = 'embedded' to use the embedded server"
+    elif source in BASE_URL_ENV:
+        origin = f"the environment variable {source}"
+        back = f"use the embedded server: %config RunMagics.base_url = 'embedded' (or unset {source})"
+    else:  # a client given to the session
+        origin = "the client given to run_widgets.use_client()"
+        back = "call run_widgets.use_client(None) to use the embedded server"
+    return (
+        f"Which assistant should run? {ctx.url} (from {origin}) is not the embedded server, so there is "
+        "no default assistant: pass --assistant ASSISTANT_ID (assistant=...), set "
+        f"%config RunMagics.assistant = 'asst_...', or {back}."
+    )

@@ -23,7 +23,7 @@ from ..models import RequestValidationError, Run
 from ..tools import ToolDefinitionError, ToolSet
 from ..widget import RunCard, runtime
 from .connection import Connection, Connections
-from .errors import Context, SessionError, explain
+from .errors import Context, SessionError, active_run_of, explain, no_default_assistant, thread_busy
 from .options import RunOptions, run_params
 from .runlist import RunList
 from .runtools import merged, split_tools, wire_tool
@@ -405,16 +405,15 @@ class Session:
     ) -> tuple[ToolSet | None, list[dict[str, Any]]]:
         try:
             return split_tools(tools)
+        except ToolDefinitionError as exc:  # the magics name the flag: "--tools: tool 'f': ..."
+            raise SessionError(str(exc), param="tools") from None
         except _EXPECTED as exc:
             raise explain(exc, ctx, conn.secrets()) from None
 
     def _default_assistant(self, conn: Connection, ctx: Context) -> str:
         found = conn.default_assistant()
         if found is None:
-            raise SessionError(
-                f"Which assistant should run? {conn.url} is not the embedded server, so there is no default: "
-                "pass --assistant ASSISTANT_ID (assistant=...), or set %config RunMagics.assistant = 'asst_...'."
-            )
+            raise SessionError(no_default_assistant(ctx))
         return found
 
     def _known_thread(self, conn: Connection, thread: str | None, doing: str) -> str:
@@ -437,7 +436,24 @@ class Session:
         try:
             return runtime.run_sync(coro)
         except _EXPECTED as exc:
+            busy_with = active_run_of(exc) if isinstance(exc, APIError) else None
+            if busy_with is not None:  # say what the run in the way is doing, so the line says what to do
+                raise SessionError(
+                    thread_busy(ctx, busy_with, self._status_of(conn, ctx, busy_with))
+                ) from None
             raise explain(exc, ctx, conn.secrets()) from None
+
+    def _status_of(self, conn: Connection, ctx: Context, run_id: str) -> str | None:
+        """The status of a run: the server's (a card may lag a moment behind), else its card's."""
+        if ctx.thread_id is not None:
+            with contextlib.suppress(Exception):  # only a detail of an error line
+                found = runtime.run_sync(
+                    conn.client().threads.runs.retrieve(run_id, thread_id=ctx.thread_id), timeout=10
+                )
+                return found.status
+        card = self._card_for(run_id)
+        run = card.current_run if card is not None else None
+        return run.status if run is not None else None
 
     def _auto(self, auto_tools: bool | None) -> bool:
         return self.settings.auto_tools if auto_tools is None else auto_tools
