@@ -3,7 +3,7 @@
 // `Requests` (ids + acks + timeout); their outcome lands in the store's view state.
 
 import type { Ack, StepView, ToolCallRequest } from "./protocol";
-import type { Requests } from "./requests";
+import { type Requests, UNTIL_ANSWERED } from "./requests";
 import type { CardStore, DetailEntry, FormState } from "./store";
 import { stepEnd } from "./protocol";
 import { copyText, downloadText, safeName } from "./util/clipboard";
@@ -66,12 +66,28 @@ export class Actions {
     });
   }
 
+  /**
+   * The calls whose output would be sent empty (blank or only spaces), leaving out those the kernel's
+   * Python tools will answer. The form asks before sending these.
+   */
+  emptyOutputs(calls: readonly ToolCallRequest[], answeredByTools: readonly string[] = []): ToolCallRequest[] {
+    const drafts = this.store.state.ui.drafts;
+    return calls.filter((call) => !answeredByTools.includes(call.id) && (drafts.get(call.id) ?? "").trim() === "");
+  }
+
+  /** The form's request in flight: when it was sent (ms since the epoch) and whether it submits. */
+  formRequest: { since: number; submits: boolean } | null = null;
+
+  // Submissions wait for their ack however long it takes: the kernel may be busy (a cell running)
+  // or running slow Python tools, and still submit afterwards. Unlocking the form on a time-out would
+  // invite a second submission; a late outcome is shown when it comes.
+
   async submitAll(calls: readonly ToolCallRequest[]): Promise<boolean> {
     if (this.store.state.ui.form.busy) return false;
     const drafts = this.store.state.ui.drafts;
     const outputs = calls.map((call) => ({ tool_call_id: call.id, output: drafts.get(call.id) ?? "" }));
-    this.setForm({ busy: "submit", error: null });
-    const ack = await this.requests.send("submit_tool_outputs", { outputs });
+    this.setForm({ busy: "submit", error: null }, true);
+    const ack = await this.requests.send("submit_tool_outputs", { outputs }, UNTIL_ANSWERED);
     this.finishForm(ack, calls.map((c) => c.id));
     return ack.ok;
   }
@@ -83,8 +99,12 @@ export class Actions {
     for (const call of allCalls) {
       if (!toolCallIds.includes(call.id)) drafts[call.id] = this.store.state.ui.drafts.get(call.id) ?? "";
     }
-    this.setForm({ busy: "run_tools", error: null, running: [...toolCallIds] });
-    const ack = await this.requests.send("run_tools", { tool_call_ids: [...toolCallIds], submit, drafts });
+    this.setForm({ busy: "run_tools", error: null, running: [...toolCallIds] }, submit);
+    const ack = await this.requests.send(
+      "run_tools",
+      { tool_call_ids: [...toolCallIds], submit, drafts },
+      UNTIL_ANSWERED,
+    );
     if (ack.outputs && typeof ack.outputs === "object") {
       // Show what the tools returned in their fields, whether or not the submit went through.
       for (const [id, output] of Object.entries(ack.outputs)) {
@@ -95,11 +115,13 @@ export class Actions {
     return ack.ok;
   }
 
-  private setForm(change: Partial<FormState>): void {
+  private setForm(change: Partial<FormState>, submits: boolean): void {
+    this.formRequest = { since: Date.now(), submits };
     this.store.updateUi((ui) => ({ form: { ...ui.form, running: [], ...change } }));
   }
 
   private finishForm(ack: Ack, submittedIds: readonly string[]): void {
+    this.formRequest = null;
     this.store.updateUi((ui) => {
       let drafts = ui.drafts;
       if (ack.ok && submittedIds.length) {

@@ -1,6 +1,9 @@
 // Markdown for untrusted model text: marked with raw HTML turned into text, then DOMPurify with a
 // small allow-list, then our own pass over the DOM: links only http(s) (new tab, no opener, no
 // referrer), remote images replaced by a "load image" button, nothing else from the outside world.
+// Images written into the text as `data:` URLs get a button too: the model chose their pixels (a fake
+// dialog, a QR code), so they show only on a click. Only the kernel's own fetched files (ImageRef
+// `data_url`, see Images.tsx) show inline.
 
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
@@ -134,24 +137,40 @@ function fixLink(link: HTMLAnchorElement): void {
 function fixImage(img: HTMLImageElement): void {
   const src = img.getAttribute("src") ?? "";
   const alt = img.getAttribute("alt") ?? "";
-  if (isDataImage(src)) return; // inline data: nothing leaves the page
-  img.replaceWith(isHttpUrl(src) ? remoteImageButton(src, alt) : imageNote(alt));
+  img.replaceWith(isHttpUrl(src) || isDataImage(src) ? imageButton(src, alt) : imageNote(alt));
 }
 
-/** A button standing in for a remote image; the image loads only when it is clicked. */
-function remoteImageButton(src: string, alt: string): HTMLElement {
+/** About how many bytes a base64 `data:` URL holds. */
+function dataBytes(src: string): number {
+  const payload = src.slice(src.indexOf(",") + 1).replace(/[\s=]/g, "");
+  return Math.floor((payload.length * 3) / 4);
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : `${Math.round(n / 1024)} kB`;
+}
+
+/** A button standing in for a remote or model-written image; the image shows only when it is clicked. */
+function imageButton(src: string, alt: string): HTMLElement {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "rw-remote-img";
   button.dataset.src = src;
   if (alt) button.dataset.alt = alt;
+  const what = `image${alt ? ` “${alt}”` : ""}`;
+  if (isDataImage(src)) {
+    button.textContent = `Show ${what} written into the text (${formatBytes(dataBytes(src))})`;
+    button.title = "An image the model wrote as a data: URL";
+    button.dataset.inline = "1";
+    return button;
+  }
   let host = src;
   try {
     host = new URL(src).host;
   } catch {
     // keep the raw text
   }
-  button.textContent = `Load image${alt ? ` “${alt}”` : ""} from ${host}`;
+  button.textContent = `Load ${what} from ${host}`;
   button.title = src;
   return button;
 }
@@ -163,10 +182,10 @@ function imageNote(alt: string): HTMLElement {
   return span;
 }
 
-/** Swap a clicked "load image" button for the image it stands for. */
+/** Swap a clicked "load image" (or "show image") button for the image it stands for. */
 export function loadRemoteImage(button: HTMLElement): void {
   const src = button.dataset.src ?? "";
-  if (!isHttpUrl(src)) return;
+  if (!isHttpUrl(src) && !isDataImage(src)) return;
   const img = document.createElement("img");
   img.className = "rw-loaded-img";
   img.referrerPolicy = "no-referrer";

@@ -1,6 +1,7 @@
 // Requests to the kernel: `model.send({type, req_id, ...})`, answered by one `ack` custom message with
 // the same `req_id`. A request that gets no answer in time resolves as a failed ack (the kernel may be
-// busy, dead or gone), so callers handle one shape and never lose what the user typed.
+// busy, dead or gone), so callers handle one shape and never lose what the user typed. Requests that
+// must not be sent twice (submissions) can wait for their ack however long it takes instead.
 
 import type { Ack } from "./protocol";
 
@@ -12,8 +13,11 @@ export interface Sender {
 
 interface Pending {
   resolve: (ack: Ack) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | null;
 }
+
+/** Wait for the ack however long it takes (it comes, or the card is closed). */
+export const UNTIL_ANSWERED = null;
 
 let counter = 0;
 
@@ -35,19 +39,27 @@ export class Requests {
   /**
    * Send a request; resolves with its ack. A saved page's host (read-only) answers too: `detail` and
    * `export` from data saved with the page, anything else "not connected to a kernel".
+   *
+   * `timeoutMs`: how long to wait (default: the channel's); `UNTIL_ANSWERED` for requests whose
+   * effect may still happen after any time-out (a submission queued behind a busy kernel, or behind
+   * slow Python tools): giving up on those would let the user send them twice.
    */
-  send(type: string, fields: Record<string, unknown> = {}, timeoutMs?: number): Promise<Ack> {
+  send(type: string, fields: Record<string, unknown> = {}, timeoutMs?: number | typeof UNTIL_ANSWERED): Promise<Ack> {
     const req_id = nextReqId();
     return new Promise<Ack>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(req_id);
-        resolve({ type: "ack", req_id, ok: false, error: NO_ANSWER, timeout: true });
-      }, timeoutMs ?? this.timeoutMs);
+      const wait = timeoutMs === undefined ? this.timeoutMs : timeoutMs;
+      const timer =
+        wait === null
+          ? null
+          : setTimeout(() => {
+              this.pending.delete(req_id);
+              resolve({ type: "ack", req_id, ok: false, error: NO_ANSWER, timeout: true });
+            }, wait);
       this.pending.set(req_id, { resolve, timer });
       try {
         this.model.send({ ...fields, type, req_id });
       } catch (err) {
-        clearTimeout(timer);
+        if (timer !== null) clearTimeout(timer);
         this.pending.delete(req_id);
         resolve({ type: "ack", req_id, ok: false, error: `could not send the request (${String(err)})` });
       }
@@ -58,7 +70,7 @@ export class Requests {
   settle(ack: Ack): void {
     const entry = this.pending.get(ack.req_id);
     if (!entry) return;
-    clearTimeout(entry.timer);
+    if (entry.timer !== null) clearTimeout(entry.timer);
     this.pending.delete(ack.req_id);
     entry.resolve(ack);
   }
@@ -66,7 +78,7 @@ export class Requests {
   /** The model is going away: fail what is still waiting, and stop the timers. */
   dispose(): void {
     for (const [req_id, entry] of this.pending) {
-      clearTimeout(entry.timer);
+      if (entry.timer !== null) clearTimeout(entry.timer);
       entry.resolve({ type: "ack", req_id, ok: false, error: "the card was closed" });
     }
     this.pending.clear();

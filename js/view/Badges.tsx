@@ -1,4 +1,5 @@
-// Status badges: colour (CSS, by data-status), icon and word for every run and step status.
+// The run's status badge: colour (CSS, by data-status), icon and word. Step statuses are drawn by
+// their rows (Steps.tsx) and announced by StepAnnouncer.
 
 import { statusKey, statusLook } from "../status";
 
@@ -10,17 +11,6 @@ export function StatusBadge({ status }: { status: string }) {
       <span class={`rw-i rw-i-${look.icon}`} aria-hidden="true" />
       <span class="rw-sr">Run status: </span>
       <span class="rw-badge-word">{look.word}</span>
-    </span>
-  );
-}
-
-/** A step's status: an icon, with its word for screen readers and as a tooltip. */
-export function StepStatus({ status }: { status: string }) {
-  const look = statusLook(status);
-  return (
-    <span class="rw-step-status" data-status={statusKey(status)} title={look.word}>
-      <span class={`rw-i rw-i-${look.icon}`} aria-hidden="true" />
-      <span class="rw-sr">{look.word}</span>
     </span>
   );
 }

@@ -14,7 +14,9 @@ import type { CardData, CardUi, DetailEntry } from "../store";
 import { axisFor, runIsActive } from "../timeline";
 import { formatDuration } from "../util/format";
 import { memo, shallowEqual } from "./memo";
+import { StepAnnouncer } from "./StepAnnouncer";
 import { StepBody } from "./StepBody";
+import { type StepFacts, StepFactsContext } from "./ToolCall";
 
 const BLOCK = 50;
 /** Blocks rendered at once in a long list; the others follow while the browser is idle. */
@@ -30,6 +32,13 @@ interface Props {
   now: number;
   uid: string;
 }
+
+/**
+ * Steps that were open by default and stay open once a newer step takes over the default: the reader
+ * keeps what they were reading. Only the latest few are kept, so a long live run does not end up
+ * with hundreds of open messages.
+ */
+const KEEP_OPEN = 20;
 
 /** The steps open by default: the latest message (so streaming text shows) and the failing step. */
 function defaultOpen(steps: readonly StepView[], run: RunView): string {
@@ -86,6 +95,35 @@ function blocksWithOpenSteps(steps: readonly StepView[], expanded: CardUi["expan
   return blocks;
 }
 
+/**
+ * Record in `ui.expanded` the steps that leave the default-open set without the user having chosen
+ * (a newer message started): they stay open. Runs before paint, so they never flicker shut.
+ */
+function useKeptOpen(opened: string, expanded: CardUi["expanded"], actions: Actions): { userChose(id: string): void } {
+  const last = useRef(opened);
+  const kept = useRef<string[]>([]);
+  useLayoutEffect(() => {
+    const before = last.current;
+    last.current = opened;
+    if (before === opened) return;
+    const still = new Set(opened.split("\n"));
+    for (const id of before.split("\n")) {
+      if (!id || still.has(id) || expanded.has(id)) continue;
+      actions.setOpen(id, true);
+      kept.current.push(id);
+    }
+    while (kept.current.length > KEEP_OPEN) {
+      const oldest = kept.current.shift() as string;
+      actions.setOpen(oldest, false);
+    }
+  }, [opened]);
+  return {
+    userChose(id: string): void {
+      kept.current = kept.current.filter((k) => k !== id);
+    },
+  };
+}
+
 export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const { steps } = data;
   const axis = axisFor(run, steps, now);
@@ -94,6 +132,7 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
   const stoppedAt = active ? null : (runEnd(run) ?? null);
   const pending = run.status === "requires_action" ? (run.required_action ?? []).map((c) => c.id).join("\n") : "";
   const opened = defaultOpen(steps, run);
+  const kept = useKeptOpen(opened, ui.expanded, actions);
   const rendered = useRenderedBlocks(blocks.length);
   const forced = rendered < blocks.length ? blocksWithOpenSteps(steps, ui.expanded, opened) : null;
   const many = steps.length > 40;
@@ -126,10 +165,12 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
     const head = (event.target as HTMLElement).closest?.(".rw-step-head");
     const row = head?.parentElement;
     if (!head || !row?.dataset.stepId || !(event.currentTarget as HTMLElement).contains(head)) return;
+    kept.userChose(row.dataset.stepId);
     actions.setOpen(row.dataset.stepId, head.getAttribute("aria-expanded") !== "true");
   };
   return (
     <div ref={wrap} class={`rw-steps-wrap${many ? " rw-steps-many" : ""}`} onScroll={many ? onScroll : undefined}>
+      {data.readonly ? null : <StepAnnouncer steps={steps} />}
       <div class="rw-steps-head">
         <span class="rw-steps-label">
           Steps <span class="rw-count">{steps.length}</span>
@@ -162,8 +203,10 @@ export function Steps({ run, data, ui, actions, now, uid }: Props) {
                 // Only blocks with a step still running need the clock.
                 now={active && block.some((s) => stepEnd(s) === null) ? now : 0}
                 stoppedAt={stoppedAt}
+                active={active}
                 readonly={data.readonly}
                 textCap={data.caps.text}
+                jsonCap={data.caps.json}
                 actions={actions}
                 uid={uid}
               />
@@ -184,8 +227,10 @@ interface BlockProps {
   start: number | null;
   now: number;
   stoppedAt: number | null;
+  active: boolean;
   readonly: boolean;
   textCap: number;
+  jsonCap: number;
   actions: Actions;
   uid: string;
 }
@@ -214,6 +259,8 @@ const StepBlock = memo(function StepBlock(props: BlockProps) {
             pending={open && pendingIds.length > 0 && step.tool_calls?.some((c) => pendingIds.includes(c.id)) === true}
             readonly={props.readonly}
             textCap={props.textCap}
+            jsonCap={props.jsonCap}
+            live={props.active}
             actions={props.actions}
             uid={props.uid}
           />
@@ -232,6 +279,9 @@ interface RowProps {
   pending: boolean;
   readonly: boolean;
   textCap: number;
+  jsonCap: number;
+  /** The run has not stopped (a step left "in progress" by a stopped run is not arriving any more). */
+  live: boolean;
   actions: Actions;
   uid: string;
 }
@@ -244,13 +294,20 @@ function fallbackTitle(step: StepView): string {
   return step.type.replace(/_/g, " ");
 }
 
+/** What the calls in an open step need to know: is what they show cut, or still arriving? */
+function stepFacts(step: StepView, detail: DetailEntry | undefined, cap: number, live: boolean): StepFacts {
+  const full = detail?.state === "ready" && detail.base === step ? detail.full : null;
+  const running = live && stepEnd(step) === null && step.status === "in_progress";
+  return { cut: (full ?? step).truncated === true, cap, running };
+}
+
 /** One step: a lean collapsed row (a button), and its details once opened. */
 class StepRow extends Component<RowProps> {
   shouldComponentUpdate(next: RowProps): boolean {
     return !shallowEqual(this.props as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>);
   }
 
-  render({ step, open, start, end, detail, pending, readonly, textCap, actions, uid }: RowProps) {
+  render({ step, open, start, end, detail, pending, readonly, textCap, jsonCap, live, actions, uid }: RowProps) {
     const type = stepTypeLook(step.type, step.tool_calls?.[0]?.type);
     const look = statusLook(step.status);
     const bodyId = `${uid}-step-${step.id.replace(/[^\w-]/g, "_")}`;
@@ -271,15 +328,17 @@ class StepRow extends Component<RowProps> {
           <span class="rw-step-dur">{length !== null && (length > 0 || stepEnd(step) !== null) ? formatDuration(length) : ""}</span>
         </button>
         {open ? (
-          <StepBody
-            id={bodyId}
-            step={step}
-            detail={detail}
-            pending={pending}
-            readonly={readonly}
-            textCap={textCap}
-            actions={actions}
-          />
+          <StepFactsContext.Provider value={stepFacts(step, detail, jsonCap, live)}>
+            <StepBody
+              id={bodyId}
+              step={step}
+              detail={detail}
+              pending={pending}
+              readonly={readonly}
+              textCap={textCap}
+              actions={actions}
+            />
+          </StepFactsContext.Provider>
         ) : null}
       </li>
     );

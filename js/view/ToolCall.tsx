@@ -1,11 +1,32 @@
 // One tool call inside a step: function (name, arguments, output), code interpreter (input, logs,
 // images), file search (results with scores), or any other type as raw JSON.
 
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
 import type { Actions } from "../actions";
 import type { FileSearchResultView, ToolCallView } from "../protocol";
 import { formatScore } from "../util/format";
 import { ImageView } from "./Images";
-import { JsonBlock } from "./JsonBlock";
+import { type Incomplete, JsonBlock } from "./JsonBlock";
+
+/** What a call needs to know of the step it is shown in (given by the step's row). */
+export interface StepFacts {
+  /** The step as shown was capped by the kernel (texts at `cap` characters may be cut). */
+  cut: boolean;
+  cap: number;
+  /** The step is still in progress: its texts are still arriving. */
+  running: boolean;
+}
+
+export const StepFactsContext = createContext<StepFacts>({ cut: false, cap: 0, running: false });
+
+/** Whether this text may be incomplete, and why; null when it is whole. */
+function incomplete(facts: StepFacts, text: string | null | undefined): Incomplete {
+  // The kernel cuts a text to exactly `cap` characters; shorter texts of a capped step are whole.
+  if (facts.cut && typeof text === "string" && text.length >= facts.cap) return { kind: "cut", cap: facts.cap };
+  if (facts.running) return { kind: "streaming" };
+  return null;
+}
 
 interface Props {
   call: ToolCallView;
@@ -15,6 +36,7 @@ interface Props {
 }
 
 export function ToolCall({ call, actions, pending }: Props) {
+  const facts = useContext(StepFactsContext);
   return (
     <div class="rw-call" data-call-type={call.type} data-tool-call-id={call.id}>
       {call.type === "function" ? <FunctionCall call={call} actions={actions} pending={pending} /> : null}
@@ -23,7 +45,12 @@ export function ToolCall({ call, actions, pending }: Props) {
       {!["function", "code_interpreter", "file_search"].includes(call.type) ? (
         <>
           <CallHead icon="tool" title={call.type} />
-          <JsonBlock label="Raw" text={call.raw ?? JSON.stringify(call)} actions={actions} />
+          <JsonBlock
+            label="Raw"
+            text={call.raw ?? JSON.stringify(call)}
+            partial={incomplete(facts, call.raw)}
+            actions={actions}
+          />
         </>
       ) : null}
     </div>
@@ -43,12 +70,27 @@ function CallHead({ icon, title, kind }: { icon: string; title: string; kind?: s
 }
 
 function FunctionCall({ call, actions, pending }: Props) {
+  const facts = useContext(StepFactsContext);
+  // Arguments stream while the step runs; the output comes whole (submitted) but may be capped.
   return (
     <>
       <CallHead icon="braces" kind="function" title={call.name ?? "(unnamed)"} />
-      <JsonBlock label="Arguments" text={call.arguments ?? ""} strict actions={actions} testid="call-arguments" />
+      <JsonBlock
+        label="Arguments"
+        text={call.arguments ?? ""}
+        strict
+        partial={incomplete(facts, call.arguments)}
+        actions={actions}
+        testid="call-arguments"
+      />
       {typeof call.output === "string" ? (
-        <JsonBlock label="Output" text={call.output} actions={actions} testid="call-output" />
+        <JsonBlock
+          label="Output"
+          text={call.output}
+          partial={incomplete({ ...facts, running: false }, call.output)}
+          actions={actions}
+          testid="call-output"
+        />
       ) : (
         <div class="rw-note">{pending ? "Waiting for the output (see the form above)." : "No output."}</div>
       )}

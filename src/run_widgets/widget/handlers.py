@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from .card import RunCard
 
 
+# Cards whose Python tools are running, and which tools: no submission (from the form, from Python,
+# or a second "Run") may start until they finish, or the outputs would race each other to the server.
+# Only touched on the card loop, so no lock.
+_tools_running: weakref.WeakKeyDictionary[RunCard, str] = weakref.WeakKeyDictionary()
+
+
 class RequestFailed(Exception):
     """An action that could not be done; ``message`` is what the user reads, ``fields`` go in the ack."""
 
@@ -141,6 +147,7 @@ async def open_submission(card: RunCard, outputs: Sequence[dict[str, str]]) -> f
     unknown = [output["tool_call_id"] for output in outputs if output["tool_call_id"] not in pending]
     if unknown:
         raise RequestFailed(f"The run is not waiting for an output for {', '.join(unknown)}.")
+    _refuse_while_tools_run(card)
     if card._submitting:
         raise RequestFailed("A submission is already in flight; wait for its answer.")
     card._submitting = True
@@ -165,11 +172,29 @@ async def submit(card: RunCard, outputs: Sequence[dict[str, str]]) -> None:
     card._start_drive(lambda: follow.consume(ref, source))
 
 
+def _refuse_while_tools_run(card: RunCard) -> None:
+    names = _tools_running.get(card)
+    if names is not None:
+        raise RequestFailed(f"Python tools are still running ({names}); wait for them to finish.")
+
+
 async def _execute(card: RunCard, calls: Sequence[Any]) -> dict[str, str]:
-    """Run the Python tools for ``calls`` (the ToolSet never raises: a failure is the output text)."""
+    """Run the Python tools for ``calls`` (the ToolSet never raises: a failure is the output text).
+
+    The card counts as busy meanwhile. The mark is taken before the first ``await`` and dropped
+    before the caller submits (``open_submission`` checks and sets ``_submitting`` with no ``await``
+    in between), so on the single-threaded loop no other submission can slip in.
+    """
     toolset = card._toolset
     assert toolset is not None
-    answers = await toolset.aoutputs_for(list(calls))
+    _refuse_while_tools_run(card)
+    if card._submitting:
+        raise RequestFailed("A submission is already in flight; wait for its answer.")
+    _tools_running[card] = ", ".join(dict.fromkeys(call.function.name for call in calls))
+    try:
+        answers = await toolset.aoutputs_for(list(calls))
+    finally:
+        _tools_running.pop(card, None)
     return {answer["tool_call_id"]: answer["output"] for answer in answers}
 
 
@@ -223,8 +248,8 @@ async def auto_submit(card: RunCard) -> follow.EnteredStream | None:
         if missing:
             card._set_notice("info", f"No Python tool for {', '.join(missing)}: fill in the outputs below.")
         return None
-    outputs = await _execute(card, calls)
     try:
+        outputs = await _execute(card, calls)
         return await open_submission(
             card, [{"tool_call_id": call.id, "output": outputs[call.id]} for call in calls]
         )
