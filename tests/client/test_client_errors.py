@@ -25,7 +25,6 @@ from run_widgets.client import (
     RateLimitError,
     UnprocessableEntityError,
 )
-
 from state.transcripts import sse, text_run
 
 from .conftest import ChunkStream, FakeServer, error_response, json_response, sse_response
