@@ -12,10 +12,15 @@ import pytest
 from run_widgets import Client
 from run_widgets.client import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     BadRequestError,
     InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
+    UnprocessableEntityError,
 )
 
 from .conftest import BASE_URL, FakeServer, async_client, error_response, json_response
@@ -73,11 +78,23 @@ def test_these_statuses_are_retried(server: FakeServer, sleeps: list[float], sta
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
-def test_these_statuses_are_not(server: FakeServer, sleeps: list[float], status: int) -> None:
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (422, UnprocessableEntityError),
+    ],
+)
+def test_these_statuses_are_not(
+    server: FakeServer, sleeps: list[float], status: int, cls: type[APIStatusError]
+) -> None:
     server.on("GET", "/threads/thread_1", error_response(status), json_response(THREAD))
-    with pytest.raises(Exception, match=str(status)):
+    with pytest.raises(cls) as caught:
         make(server, sleeps).threads.retrieve("thread_1")
+    assert type(caught.value) is cls and caught.value.status_code == status
     assert len(server.requests) == 1 and sleeps == []
 
 

@@ -14,7 +14,13 @@ import httpx2
 import pytest
 
 from run_widgets import AsyncClient, Client
-from run_widgets.client import APIConnectionError, APIError, APIStreamError, BadRequestError
+from run_widgets.client import (
+    APIConnectionError,
+    APIError,
+    APIStreamError,
+    BadRequestError,
+    ConfigurationError,
+)
 from state.transcripts import sse, text_run
 
 from .conftest import (
@@ -171,3 +177,78 @@ def test_async_errors_are_scrubbed_too(server: FakeServer) -> None:
             return caught.value
 
     assert API_KEY not in everything_about(asyncio.run(main()))
+
+
+# --- a key that cannot be sent is refused when the client is built ----------------------------------
+
+BAD_KEYS = [
+    pytest.param(
+        API_KEY[:12] + "\u2019" + API_KEY[12:],
+        "non-ASCII character (U+2019) at position 13",
+        id="curly-quote",
+    ),
+    pytest.param(API_KEY[:5] + "\u2013" + API_KEY[5:], "non-ASCII character (U+2013)", id="en-dash"),
+    pytest.param(API_KEY + "\n", "whitespace (U+000A)", id="trailing-newline"),
+    pytest.param(" " + API_KEY, "whitespace (U+0020) at position 1", id="leading-space"),
+    pytest.param(API_KEY[:8] + " " + API_KEY[8:], "whitespace (U+0020) at position 9", id="inner-space"),
+    pytest.param(API_KEY[:3] + "\x00" + API_KEY[3:], "control character (U+0000)", id="nul"),
+    pytest.param(API_KEY[:3] + "\x7f" + API_KEY[3:], "control character (U+007F)", id="del"),
+]
+
+
+def key_fragments(key: str) -> list[str]:
+    """The key, and the printable runs of it long enough to identify it."""
+    runs = [part for part in key.replace("\u2019", " ").replace("\u2013", " ").split() if len(part) >= 6]
+    return [key, *runs]
+
+
+@pytest.mark.parametrize(("key", "problem"), BAD_KEYS)
+@pytest.mark.parametrize("make", [Client, AsyncClient], ids=["sync", "async"])
+def test_a_key_that_cannot_be_sent_is_refused_by_name_without_showing_it(
+    make: type[Client] | type[AsyncClient], key: str, problem: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        make(BASE_URL, api_key=key)
+    error = caught.value
+    assert str(error).startswith("The API key from api_key has ") and problem in str(error)
+    assert error.__cause__ is None and error.__suppress_context__ is False and error.__context__ is None
+    text = everything_about(error)
+    assert "Bearer" not in text
+    assert not [fragment for fragment in key_fragments(key) if fragment in text]
+
+
+@pytest.mark.parametrize("variable", ["RUN_WIDGETS_API_KEY", "OPENAI_API_KEY"])
+def test_a_bad_key_from_the_environment_names_the_variable(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RUN_WIDGETS_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    key = API_KEY[:10] + "\u2019" + API_KEY[10:]
+    monkeypatch.setenv(variable, key)
+    for make in (Client, AsyncClient):
+        with pytest.raises(ConfigurationError) as caught:
+            make(BASE_URL)
+        assert f"The API key from {variable} has a non-ASCII character (U+2019) at position 11" in str(
+            caught.value
+        )
+        text = everything_about(caught.value)
+        assert not [fragment for fragment in key_fragments(key) if fragment in text]
+
+
+def test_surrounding_whitespace_in_the_environment_is_trimmed_not_refused(
+    monkeypatch: pytest.MonkeyPatch, server: FakeServer
+) -> None:
+    monkeypatch.delenv("RUN_WIDGETS_API_KEY", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", f"  {API_KEY}\n")
+    server.on("GET", THREAD, json_response({"id": "thread_abc123", "object": "thread", "created_at": 1}))
+    client = Client(BASE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
+    client.threads.retrieve("thread_abc123")
+    assert server.last.headers["authorization"] == f"Bearer {API_KEY}"
+
+
+def test_a_key_of_every_printable_ascii_character_is_sent_as_is(server: FakeServer) -> None:
+    key = "".join(chr(code) for code in range(0x21, 0x7F))
+    server.on("GET", THREAD, json_response({"id": "thread_abc123", "object": "thread", "created_at": 1}))
+    client = Client(BASE_URL, api_key=key, http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
+    client.threads.retrieve("thread_abc123")
+    assert server.last.headers["authorization"] == f"Bearer {key}"

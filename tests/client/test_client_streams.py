@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import traceback
 from typing import Any
 
 import httpx2
@@ -20,7 +21,7 @@ from run_widgets.client import (
 from run_widgets.models import Message, MessageDeltaEvent, Run, RunStep, Thread, UnknownEvent
 from state.transcripts import DONE, sse, text_run, tool_call_run, tool_outputs_stream, tools_run
 
-from .conftest import FakeServer, async_client, error_response, json_response, sse_response
+from .conftest import API_KEY, FakeServer, async_client, error_response, json_response, sse_response
 
 RUNS = "/threads/thread_abc123/runs"
 
@@ -257,10 +258,15 @@ def test_async_error_event(server: FakeServer) -> None:
 
 
 def test_a_stream_validation_error_names_the_event_not_the_key(client: Client, server: FakeServer) -> None:
-    server.on("POST", RUNS, sse_response(b'event: thread.message.delta\ndata: {"id": 1}\n\n'))
+    # The malformed frame carries the key where a value was expected: a careless server echoing it.
+    frame = {"id": 1, "object": "thread.message.delta", "delta": f"Bearer {API_KEY}"}
+    server.on("POST", RUNS, sse_response(sse([("thread.message.delta", frame)])))
     with pytest.raises(APIResponseValidationError) as caught:
         client.threads.runs.stream(thread_id="thread_abc123", assistant_id="a").until_done()
-    assert "sk-" not in str(caught.value)
+    error = caught.value
+    assert "The stream's 'thread.message.delta' event is not what the API promises" in error.message
+    shown = "\n".join([str(error), repr(error), error.message, "".join(traceback.format_exception(error))])
+    assert API_KEY not in shown
 
 
 def test_httpx_response_is_exposed_for_headers(client: Client, server: FakeServer) -> None:

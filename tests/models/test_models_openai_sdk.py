@@ -30,19 +30,29 @@ from openai.types.beta.threads import MessageDeltaEvent as SdkMessageDeltaEvent
 from openai.types.beta.threads import Run as SdkRun
 from openai.types.beta.threads.runs import RunStep as SdkRunStep
 from openai.types.beta.threads.runs import RunStepDeltaEvent as SdkRunStepDeltaEvent
+from openai.types.file_object import FileObject as SdkFileObject
+from openai.types.shared import ErrorObject as SdkErrorObject
 from pydantic import BaseModel, TypeAdapter
 
 from run_widgets.models import (
     EVENT_TYPES,
+    AnnotationDelta,
     Assistant,
     AssistantDeleted,
+    AttachmentTool,
+    CodeInterpreterLogsOutput,
     DoneEvent,
+    ErrorObject,
+    ErrorResponse,
+    FileObject,
     Message,
     MessageDeleted,
     MessageDeltaEvent,
+    RequiredActionFunctionToolCall,
     Run,
     RunStep,
     RunStepDeltaEvent,
+    TextContentBlock,
     Thread,
     ThreadCreated,
     ThreadDeleted,
@@ -52,9 +62,20 @@ from run_widgets.models import (
     parse_event,
     to_openai,
 )
+from run_widgets.models.convert import sdk_class_names
 
 JSON = dict[str, Any]
 SDK_EVENT = TypeAdapter(AssistantStreamEvent)
+FILE: JSON = {
+    "id": "file-abc123",
+    "object": "file",
+    "bytes": 120000,
+    "created_at": samples.CREATED,
+    "filename": "chart.png",
+    "purpose": "assistants_output",
+    "status": "processed",
+    "status_details": None,
+}
 
 
 def conversion_cases() -> list[tuple[str, type[BaseModel], type[WireModel], JSON]]:
@@ -141,6 +162,29 @@ def conversion_cases() -> list[tuple[str, type[BaseModel], type[WireModel], JSON
             SdkMessageDeleted,
             MessageDeleted,
             {"id": "msg_1", "object": "thread.message.deleted", "deleted": True},
+        ),
+    ]
+    cases += [
+        ("file", SdkFileObject, FileObject, FILE),
+        ("file-expiring", SdkFileObject, FileObject, {**FILE, "expires_at": FILE["created_at"] + 3600}),
+        ("error-object", SdkErrorObject, ErrorObject, samples.error_envelope(param="thread_id")["error"]),
+        (
+            "error-object-code",
+            SdkErrorObject,
+            ErrorObject,
+            samples.error_envelope(code="rate_limit_exceeded")["error"],
+        ),
+        (
+            "error-object-misalignment",
+            SdkErrorObject,
+            ErrorObject,
+            samples.error_envelope(
+                misalignment={
+                    "error_type": "other",
+                    "review_target": None,
+                    "steer": {"message": "Ask first."},
+                }
+            )["error"],
         ),
     ]
     return cases
@@ -248,8 +292,10 @@ def test_what_the_sdk_cannot_hold_is_refused_clearly() -> None:
         to_openai(DoneEvent(event="done", data="[DONE]"))
     with pytest.raises(TypeError, match="no event type for 'ping'"):
         to_openai(UnknownEvent(event="ping", data=None))
-    with pytest.raises(TypeError, match="no run_widgets type for"):
-        from_openai(openai.types.shared.ErrorObject(message="x", type="y"))
+    with pytest.raises(TypeError, match=r"no run_widgets type for openai\.types\.file_deleted\.FileDeleted"):
+        from_openai(openai.types.FileDeleted(id="file-1", object="file", deleted=True))
+    with pytest.raises(TypeError, match="no openai type for ErrorResponse"):
+        to_openai(ErrorResponse.model_validate(samples.error_envelope()))
 
 
 def test_our_own_objects_pass_through_from_openai() -> None:
@@ -388,3 +434,150 @@ def test_random_valid_runs_round_trip_through_ours_and_the_sdk(data: JSON) -> No
     assert sdk == SdkRun.model_validate(data)
     assert from_openai(sdk).to_dict() == data
     assert ours.created.timestamp() == data["created_at"]
+
+
+# --- every SDK class we have a model for, nested ones included ---------------------------------------
+
+ROOTS: tuple[type[BaseModel], ...] = (
+    SdkRun,
+    SdkRunStep,
+    SdkRunStepDeltaEvent,
+    SdkMessage,
+    SdkMessageDeltaEvent,
+    SdkMessageDeleted,
+    SdkThread,
+    SdkThreadDeleted,
+    SdkAssistant,
+    SdkAssistantDeleted,
+    SdkFileObject,
+    SdkErrorObject,
+)
+
+
+def class_name(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The pydantic classes an annotation can hold (through Optional, unions, lists, Annotated...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from models_in(arg)
+
+
+def reachable_sdk_classes() -> set[type[BaseModel]]:
+    """Every SDK class a root object can contain, however deep, read from the SDK's own annotations."""
+    seen: set[type[BaseModel]] = set()
+    todo = list(ROOTS)
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for field in cls.model_fields.values():
+            todo.extend(models_in(field.annotation))
+    return seen
+
+
+def nested_sdk_objects(obj: Any) -> Iterator[BaseModel]:
+    if isinstance(obj, BaseModel):
+        yield obj
+        for name in obj.model_fields_set:
+            yield from nested_sdk_objects(getattr(obj, name, None))
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from nested_sdk_objects(item)
+
+
+def sdk_samples_by_class() -> dict[str, list[BaseModel]]:
+    """Every object found inside the SDK's parse of every sample, grouped by its class."""
+    found: dict[str, list[BaseModel]] = {}
+    for _, sdk_type, _, data in CASES:
+        for obj in nested_sdk_objects(sdk_type.model_validate(data)):
+            found.setdefault(class_name(type(obj)), []).append(obj)
+    return found
+
+
+SDK_SAMPLES = sdk_samples_by_class()
+
+
+# SDK classes outside the Assistants wire that ours keep as plain data among the extras (losslessly:
+# see the "error-object-misalignment" case).
+KEPT_AS_EXTRAS = {
+    "openai.types.shared.error_object:Misalignment",
+    "openai.types.shared.error_object:MisalignmentSteer",
+}
+
+
+def test_every_sdk_class_a_root_can_hold_is_mapped() -> None:
+    mapped = set(sdk_class_names())
+    reachable = {class_name(cls) for cls in reachable_sdk_classes()}
+    assert sorted(reachable - mapped - KEPT_AS_EXTRAS) == []
+    assert sorted(mapped - reachable) == []  # nothing stale
+
+
+@pytest.mark.parametrize("name", sdk_class_names())
+def test_each_sdk_class_converts_losslessly_by_class(name: str) -> None:
+    objects = SDK_SAMPLES.get(name)
+    assert objects, f"no sample holds a {name}: add one to wire_samples"
+    for sdk in objects:
+        ours = from_openai(sdk)
+        assert isinstance(ours, WireModel) and type(ours).__module__.startswith("run_widgets.models")
+        assert ours.to_dict() == sdk_dump(sdk)
+        back = to_openai(ours, type(sdk))
+        assert type(back) is type(sdk) and back == sdk
+        auto = to_openai(ours)  # the SDK class picked without being told: same data, whichever it is
+        assert sdk_dump(auto) == sdk_dump(sdk)
+        loose = from_openai(type(sdk).construct(**sdk_dump(sdk)))  # as the SDK's client builds them
+        assert type(loose) is type(ours) and loose.to_dict() == ours.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("sdk_name", "ours_type"),
+    [
+        ("openai.types.beta.threads.text_content_block:TextContentBlock", TextContentBlock),
+        (
+            "openai.types.beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCall",
+            RequiredActionFunctionToolCall,
+        ),
+        (
+            "openai.types.beta.threads.runs.code_interpreter_tool_call:CodeInterpreterOutputLogs",
+            CodeInterpreterLogsOutput,
+        ),
+        ("openai.types.beta.threads.file_path_delta_annotation:FilePathDeltaAnnotation", AnnotationDelta),
+        ("openai.types.file_object:FileObject", FileObject),
+        ("openai.types.shared.error_object:ErrorObject", ErrorObject),
+    ],
+)
+def test_nested_and_standalone_sdk_objects_become_the_matching_class(
+    sdk_name: str, ours_type: type[WireModel]
+) -> None:
+    [sdk, *_] = SDK_SAMPLES[sdk_name]
+    assert type(from_openai(sdk)) is ours_type
+
+
+def test_where_the_sdk_has_several_classes_for_one_of_ours_the_type_decides() -> None:
+    citation, path = (
+        SDK_SAMPLES[f"openai.types.beta.threads.{kind}_delta_annotation:{cls}"][0]
+        for kind, cls in (
+            ("file_citation", "FileCitationDeltaAnnotation"),
+            ("file_path", "FilePathDeltaAnnotation"),
+        )
+    )
+    assert type(to_openai(from_openai(citation))) is type(citation)
+    assert type(to_openai(from_openai(path))) is type(path)
+    code_tool = AttachmentTool(type="code_interpreter")
+    search_tool = AttachmentTool(type="file_search")
+    assert type(to_openai(code_tool)).__name__ == "CodeInterpreterTool"
+    assert type(to_openai(search_tool)).__name__ == "AttachmentToolAssistantToolsFileSearchTypeOnly"
+
+
+def test_a_subclass_of_an_sdk_class_reads_as_that_class() -> None:
+    class MyRun(SdkRun):
+        pass
+
+    data = samples.run("completed")
+    assert type(from_openai(MyRun.model_validate(data))) is Run
+    assert from_openai(MyRun.model_validate(data)).to_dict() == data

@@ -63,6 +63,7 @@ from run_widgets.models import (
     UnknownTool,
     UnknownToolCall,
     UnknownToolCallDelta,
+    parse_event,
 )
 
 JSON = dict[str, Any]
@@ -431,6 +432,14 @@ UNKNOWN_VALUES: list[tuple[str, type[BaseModel], JSON]] = [
         samples.assistant(tools=[{"type": "computer"}], response_format="yaml"),
     ),
     ("thread created `enabled`", Thread, {**samples.thread(), "enabled": True}),
+    (
+        "required action type",
+        Run,
+        samples.run(
+            "requires_action",
+            required_action={"type": "other_action", "other_action": {"prompt": "Approve?"}},
+        ),
+    ),
 ]
 
 
@@ -478,6 +487,15 @@ def test_unknown_variants_land_in_the_unknown_types() -> None:
     assert delta.content is not None and isinstance(delta.content[0], UnknownDeltaBlock)
     step_delta = RunStepDeltaEvent.model_validate(samples.step_delta({"type": "reasoning"})).delta
     assert isinstance(step_delta.step_details, UnknownStepDeltaDetails)
+    action_run = Run.model_validate(
+        samples.run("requires_action", required_action={"type": "other_action", "other_action": {"id": "x"}})
+    )
+    action = action_run.required_action
+    assert action is not None and action.type == "other_action" and action.submit_tool_outputs is None
+    assert action.model_extra == {"other_action": {"id": "x"}}
+    assert action_run.pending_tool_calls == []
+    event = parse_event("thread.run.requires_action", action_run.to_json())
+    assert isinstance(event.data, Run) and event.data.to_dict() == action_run.to_dict()
     call_delta = RunStepDeltaEvent.model_validate(
         samples.step_delta({"type": "tool_calls", "tool_calls": [{"index": 0, "type": "mcp"}]})
     ).delta.step_details

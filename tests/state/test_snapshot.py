@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from run_widgets.models import Message, Run, RunStep, parse_event
 from run_widgets.state import RunSnapshot
 
+from .recorder import SCENARIOS, load_recorded, recorder
 from .transcripts import Transcript, all_transcripts, text_run, tool_call_run, tool_outputs_stream
 
 
@@ -151,3 +155,62 @@ def test_deltas_are_appended_without_copying_what_came_before() -> None:
     assert len(buffer._parts) == 5_000
     assert snapshot.text_of(message_id) == "x" * 5_000
     assert len(buffer._parts) == 1  # joined once, and kept joined
+
+
+# --- recorded streams: real SSE from the embedded server, and what GET returned after each ------------
+
+
+def assert_equals_get(snapshot: RunSnapshot, after: dict[str, Any], where: str) -> None:
+    assert snapshot.run is not None, where
+    assert snapshot.run.to_dict() == after["run"], where
+    assert [step.to_dict() for step in snapshot.steps] == after["steps"], where
+    assert [message.to_dict() for message in snapshot.messages] == after["messages"], where
+    if "thread" in after:
+        assert snapshot.thread is not None and snapshot.thread.to_dict() == after["thread"], where
+
+
+def replay(recording: dict[str, Any], *, typed: bool) -> None:
+    """Apply each recorded stream in turn; after each, the snapshot must equal what GET returned.
+
+    Before a message's closing event (which carries the whole message), the text the deltas built
+    must already be that message's text.
+    """
+    snapshot = RunSnapshot()
+    for number, stream in enumerate(recording["streams"], start=1):
+        for frame in stream["events"]:
+            name, data = frame["event"], frame["data"]
+            if name in ("thread.message.completed", "thread.message.incomplete"):
+                final = "".join(p["text"]["value"] for p in data["content"] if p["type"] == "text")
+                assert snapshot.text_of(data["id"]) == final, f"{recording['name']}: {data['id']} deltas"
+            snapshot.apply(
+                parse_event(name, data if isinstance(data, str) else json.dumps(data)) if typed else frame
+            )
+        assert_equals_get(snapshot, stream["after"], f"{recording['name']}, after stream {number}")
+
+
+RECORDINGS = load_recorded()
+
+
+def test_the_recordings_cover_every_end_and_step_type() -> None:
+    runs = [stream["after"]["run"] for recording in RECORDINGS for stream in recording["streams"]]
+    statuses = {run["status"] for run in runs}
+    assert {"completed", "requires_action", "failed", "cancelled", "incomplete", "expired"} <= statuses
+    steps = [s for r in RECORDINGS for stream in r["streams"] for s in stream["after"]["steps"]]
+    calls = {c["type"] for s in steps if s["type"] == "tool_calls" for c in s["step_details"]["tool_calls"]}
+    assert calls == {"function", "code_interpreter", "file_search"}
+    assert any(s["type"] == "message_creation" for s in steps)
+    names = {frame["event"] for r in RECORDINGS for stream in r["streams"] for frame in stream["events"]}
+    assert {"thread.created", "thread.run.step.delta", "thread.message.delta", "done"} <= names
+
+
+@pytest.mark.parametrize("recording", RECORDINGS, ids=lambda r: r["name"])
+@pytest.mark.parametrize("typed", [False, True], ids=["dicts", "typed"])
+def test_a_recorded_stream_ends_equal_to_what_get_returned(recording: dict[str, Any], typed: bool) -> None:
+    replay(recording, typed=typed)
+
+
+def test_streams_recorded_now_end_equal_to_what_get_returns_now() -> None:
+    """The live variant: the server of this tree, recorded and compared in one go."""
+    with recorder() as live:
+        for scenario in SCENARIOS:
+            replay(live.record(scenario), typed=False)

@@ -166,7 +166,7 @@ class BaseAPIClient:
             raise APIResponseValidationError(
                 f"{self._where(response.request)} answered {response.status_code} with data this client "
                 f"cannot read ({where}: {first['msg']}).",
-                request=response.request,
+                response=response,
                 hint="Check that base_url points at an Assistants v2 compatible server.",
             ) from None
 
@@ -174,7 +174,7 @@ class BaseAPIClient:
         of = f" ({size} bytes)" if size is not None else ""
         return ContentTooLargeError(
             f"{self._where(response.request)} answered with a body larger than max_bytes={max_bytes}{of}.",
-            request=response.request,
+            response=response,
             max_bytes=max_bytes,
             size=size,
             hint="Pass a larger max_bytes=..., or leave it out to read the whole body.",
@@ -193,7 +193,7 @@ class BaseAPIClient:
         reason = redact(str(exc) or type(exc).__name__, self._secret)
         return APIConnectionError(
             f"{self._where(response.request)}: the connection broke while reading the body ({reason}).",
-            request=response.request,
+            response=response,
             hint="Try again; check the server if it keeps happening.",
         )
 

@@ -69,10 +69,42 @@ class Secret:
 
 
 def resolve_api_key(api_key: str | None) -> Secret | None:
-    """The key from the argument, else RUN_WIDGETS_API_KEY, else OPENAI_API_KEY (None: send none)."""
+    """The key from the argument, else RUN_WIDGETS_API_KEY, else OPENAI_API_KEY (None: send none).
+
+    A key that cannot go into an HTTP header (a pasted curly quote, a space, a newline) is refused
+    here, with a message that says where it came from and what is wrong but never shows the key.
+    """
+    source = "api_key"
     if api_key is None:
-        api_key = _first_env(API_KEY_ENV)
-    return Secret(api_key) if api_key else None
+        source, api_key = _first_env_with_name(API_KEY_ENV)
+    if not api_key:
+        return None
+    if not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string, got {type(api_key).__name__}.")
+    _check_key(api_key, source)
+    return Secret(api_key)
+
+
+def _check_key(key: str, source: str) -> None:
+    """Raise ``ConfigurationError`` unless ``key`` is printable ASCII without spaces (a valid header value)."""
+    for position, char in enumerate(key, start=1):
+        if "!" <= char <= "~":
+            continue
+        if not char.isascii():
+            what = f"a non-ASCII character (U+{ord(char):04X})"
+            fix = (
+                "retype it, or copy it again as plain text (editors turn quotes and dashes into look-alikes)"
+            )
+        elif char.isspace():
+            what = f"whitespace (U+{ord(char):04X})"
+            fix = "remove the spaces or line breaks around or inside it"
+        else:
+            what = f"a control character (U+{ord(char):04X})"
+            fix = "copy it again as plain text"
+        raise ConfigurationError(
+            f"The API key from {source} has {what} at position {position} of {len(key)}, which no "
+            f"server accepts in an Authorization header: {fix}."
+        )
 
 
 def display_url(url: str | httpx2.URL) -> str:
@@ -87,8 +119,13 @@ def display_url(url: str | httpx2.URL) -> str:
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:
+    return _first_env_with_name(names)[1]
+
+
+def _first_env_with_name(names: tuple[str, ...]) -> tuple[str, str | None]:
+    """(the first of ``names`` that is set, its value without surrounding whitespace)."""
     for name in names:
         value = os.environ.get(name, "").strip()
         if value:
-            return value
-    return None
+            return name, value
+    return names[0], None

@@ -1,8 +1,12 @@
 """The errors the client raises: one class per kind of failure, each saying what to do next.
 
-``APIStatusError`` and its subclasses carry the server's error object (``message``, ``type``,
-``param``, ``code``) and the ``x-request-id``; ``str(error)`` adds a short hint. The API key never
-appears in any of them: the server's text is scrubbed before it is stored.
+Every ``APIError`` has the same attributes, so code that catches the base class can read any of them:
+``status_code`` (alias ``status``: the HTTP status of an error response, None when the failure did
+not come as one: a connection error, a timeout, an error event inside a 200 stream), ``message``,
+``type``, ``param`` and ``code`` (from the server's error object, None without one), ``request_id``
+(the ``x-request-id`` of the response involved, None without a response), ``request``,
+``response`` and ``body``. ``str(error)`` adds a short hint. The API key never appears in any of
+them: the server's text is scrubbed before it is stored.
 """
 
 from __future__ import annotations
@@ -61,12 +65,16 @@ class APIError(Exception):
     """Anything that went wrong talking to the server.
 
     ``message`` is what the server (or the transport) said; ``type``, ``param`` and ``code`` come
-    from the error object when there is one.
+    from the error object when there is one; ``request_id`` from the response's ``x-request-id``
+    when there is a response; ``status_code`` only for an error status (see ``APIStatusError``).
     """
 
     message: str
     request: httpx2.Request | None
+    response: httpx2.Response | None
     body: Any
+    status_code: int | None
+    request_id: str | None
     type: str | None
     param: str | None
     code: str | None
@@ -76,12 +84,16 @@ class APIError(Exception):
         message: str,
         *,
         request: httpx2.Request | None = None,
+        response: httpx2.Response | None = None,
         body: Any = None,
         hint: str | None = None,
     ) -> None:
         self.message = message
-        self.request = request
+        self.request = request if request is not None or response is None else response.request
+        self.response = response
         self.body = body
+        self.status_code = None
+        self.request_id = response.headers.get("x-request-id") if response is not None else None
         error = body if isinstance(body, dict) else {}
         self.type = _str_or_none(error.get("type"))
         self.param = _str_or_none(error.get("param"))
@@ -89,13 +101,17 @@ class APIError(Exception):
         self.hint = hint
         super().__init__(f"{message} {hint}" if hint else message)
 
+    @property
+    def status(self) -> int | None:
+        """The HTTP error status (``status_code``); None when the failure was not an error response."""
+        return self.status_code
+
 
 class APIStatusError(APIError):
     """The server answered with an error status (4xx or 5xx)."""
 
     status_code: int
     response: httpx2.Response
-    request_id: str | None
 
     def __init__(
         self,
@@ -105,13 +121,11 @@ class APIStatusError(APIError):
         body: Any = None,
         hint: str | None = None,
     ) -> None:
-        self.response = response
-        self.status_code = response.status_code
-        self.request_id = response.headers.get("x-request-id")
         reason = response.reason_phrase or "Error"
         super().__init__(
-            f"{response.status_code} {reason}: {message}", request=response.request, body=body, hint=hint
+            f"{response.status_code} {reason}: {message}", response=response, body=body, hint=hint
         )
+        self.status_code = response.status_code
         self.message = message
 
 
@@ -148,7 +162,11 @@ class InternalServerError(APIStatusError):
 
 
 class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke before a response arrived."""
+    """The server could not be reached, or the connection broke before a whole response arrived.
+
+    ``status_code`` is None; ``response`` and ``request_id`` are set when the break came while
+    reading a body whose headers had arrived.
+    """
 
 
 class APITimeoutError(APIConnectionError):
@@ -156,7 +174,10 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """The server answered 200 with data that is not the object the API promises."""
+    """The server answered 200 with data that is not the object the API promises.
+
+    ``response`` and ``request_id`` name that answer; ``status_code`` is None (not an error status).
+    """
 
 
 class ContentTooLargeError(APIError):
@@ -166,15 +187,19 @@ class ContentTooLargeError(APIError):
     """
 
     def __init__(
-        self, message: str, *, request: httpx2.Request, max_bytes: int, size: int | None, hint: str
+        self, message: str, *, response: httpx2.Response, max_bytes: int, size: int | None, hint: str
     ) -> None:
-        super().__init__(message, request=request, hint=hint)
+        super().__init__(message, response=response, hint=hint)
         self.max_bytes = max_bytes
         self.size = size
 
 
 class APIStreamError(APIError):
-    """The server sent an ``event: error`` in a stream (either the bare error or ``{"error": ...}``)."""
+    """The server sent an ``event: error`` in a stream (either the bare error or ``{"error": ...}``).
+
+    ``response`` is the stream's (a 200) and ``request_id`` its ``x-request-id``; ``status_code`` is
+    None, as the HTTP exchange itself succeeded.
+    """
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

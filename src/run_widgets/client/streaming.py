@@ -99,7 +99,7 @@ class _RunStreamBase:
             raise APIResponseValidationError(
                 f"{response.request.method} {response.request.url.path} answered {response.status_code} "
                 f"with {kind or 'no content type'} instead of an event stream.",
-                request=response.request,
+                response=response,
                 hint="Check that the server supports stream=true (Assistants v2 streaming).",
             )
 
@@ -112,7 +112,7 @@ class _RunStreamBase:
     def _malformed(self, name: str, exc: Exception) -> APIResponseValidationError:
         return APIResponseValidationError(
             f"The stream's {name!r} event is not what the API promises ({_first_problem(exc)}).",
-            request=self.response.request if self.response is not None else None,
+            response=self.response,
             hint="Check that base_url points at an Assistants v2 compatible server.",
         )
 
@@ -137,7 +137,7 @@ class _RunStreamBase:
             hint = f"See the run with client.threads.runs.retrieve({self.run_id!r}, thread_id={self.thread_id!r})."
         return APIStreamError(
             str(message),
-            request=self.response.request if self.response is not None else None,
+            response=self.response,
             body=error,
             hint=hint,
         )
@@ -154,6 +154,7 @@ class _RunStreamBase:
             raise APIConnectionError(
                 f"The stream broke before the run was created ({why}), so there is nothing to resume.",
                 request=self._request_or_none(),
+                response=self.response,
                 hint="Start the run again; check the server's logs if this keeps happening.",
             )
         self.resumed = True

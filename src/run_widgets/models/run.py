@@ -60,8 +60,11 @@ class SubmitToolOutputsAction(WireModel):
 
 
 class RequiredAction(WireModel):
+    """What the run waits for. Only ``submit_tool_outputs`` exists today; another ``type`` is read
+    as is, its payload kept among the extra fields, and ``submit_tool_outputs`` is then None."""
+
     type: Literal["submit_tool_outputs"] | str = "submit_tool_outputs"
-    submit_tool_outputs: SubmitToolOutputsAction
+    submit_tool_outputs: SubmitToolOutputsAction | None = None
 
 
 class IncompleteDetails(WireModel):
@@ -135,7 +138,8 @@ class Run(WireModel):
 
     @property
     def pending_tool_calls(self) -> list[RequiredActionFunctionToolCall]:
-        """The calls waiting for outputs (empty unless the run requires action)."""
-        if self.required_action is None:
+        """The calls waiting for outputs (empty unless the run requires tool outputs)."""
+        action = self.required_action
+        if action is None or action.submit_tool_outputs is None:
             return []
-        return list(self.required_action.submit_tool_outputs.tool_calls)
+        return list(action.submit_tool_outputs.tool_calls)
