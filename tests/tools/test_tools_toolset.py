@@ -234,6 +234,11 @@ def test_outputs_for_nothing_to_answer() -> None:
     in_progress = {**requires_action_run([]), "status": "in_progress", "required_action": None}
     assert tools.outputs_for(Run.model_validate(in_progress)) == []
     assert tools.outputs_for([{"id": "c", "type": "code_interpreter", "code_interpreter": {}}]) == []
+    # a required action of a kind this version does not know carries no calls to answer
+    other = {**requires_action_run([]), "required_action": {"type": "approve_plan", "plan": {"steps": 2}}}
+    for source in (other, other["required_action"], Run.model_validate(other)):
+        assert tools.outputs_for(source) == []
+    assert tools.outputs_for(Run.model_validate(other).required_action) == []
 
 
 def test_outputs_for_sends_empty_arguments_as_no_arguments() -> None:

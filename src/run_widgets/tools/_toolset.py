@@ -163,7 +163,9 @@ def _calls_of(source: Any) -> list[Any]:
         return []
     submit = _get(source, "submit_tool_outputs")
     if submit is not None:
-        source = _get(submit, "tool_calls") or []
+        return list(_get(submit, "tool_calls") or [])
+    if isinstance(source, Mapping) or _get(source, "type") is not None:
+        return []  # a required action of another kind: no tool calls to answer
     return list(source)
 
 
