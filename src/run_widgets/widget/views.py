@@ -421,7 +421,9 @@ def grew_only(old: StepView, new: StepView) -> bool:
     return True
 
 
-def _grew_only_in(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, fields: tuple[str, ...]) -> bool:
+def _grew_only_in(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, fields: tuple[str, ...]
+) -> bool:
     if old is None or new is None:
         return old is new
     if old.keys() != new.keys():
