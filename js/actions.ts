@@ -5,6 +5,7 @@
 import type { Ack, StepView, ToolCallRequest } from "./protocol";
 import { type Requests, UNTIL_ANSWERED } from "./requests";
 import type { CardStore, DetailEntry, FormState } from "./store";
+import { isLive } from "./live";
 import { stepEnd } from "./protocol";
 import { copyText, downloadText, safeName } from "./util/clipboard";
 
@@ -29,6 +30,8 @@ export class Actions {
   /** Fetch the uncapped step when the capped one is shown and a newer full version may exist. */
   ensureDetail(step: StepView): void {
     if (!step.truncated) return;
+    // A running step whose texts stream in as appends shows them whole: its end fetches the rest.
+    if (isLive(step) && stepEnd(step) === null) return;
     const entry = this.store.state.ui.details.get(step.id);
     if (entry) {
       if (entry.base === step || entry.state === "loading") return;
@@ -43,6 +46,8 @@ export class Actions {
     const ack = await this.requests.send("detail", { step_id: step.id });
     if (ack.ok && ack.step && typeof ack.step === "object") {
       this.setDetail(step.id, { state: "ready", base: step, full: ack.step });
+      // Still running: its live texts go on from this full step (no second fetch on the next append).
+      if (stepEnd(ack.step) === null) this.store.takeLiveBase(step.id, ack.step);
     } else {
       this.setDetail(step.id, { state: "error", base: step, error: ack.error ?? "the kernel sent no step" });
     }

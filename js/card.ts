@@ -43,6 +43,11 @@ export function createCard(model: AnyModel<CardTraits>, options: { timeoutMs?: n
       if (!ack.ok) store.resyncFailed();
     });
   };
+  store.onLiveGap = (stepId) => {
+    void requests.send("detail", { step_id: stepId }).then((ack) => {
+      store.takeLiveBase(stepId, ack.ok && ack.step && typeof ack.step === "object" ? ack.step : null);
+    });
+  };
 
   // Several traits change together (one `update` message fires several `change:` events): fold
   // them once, after the last one.

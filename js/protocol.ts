@@ -137,12 +137,26 @@ export interface CardTraits {
   readonly?: boolean;
 }
 
+/**
+ * New characters of a running step's text (docs/card-protocol.md, "Live texts"): the text at `part`
+ * (a JSON Pointer into the step's view: `/message/text`, `/tool_calls/<i>/arguments|input|logs`)
+ * becomes its first `at` characters followed by `text`. Untrusted.
+ */
+export interface TextAppend {
+  step_id: string;
+  part: string;
+  at: number;
+  text: string;
+}
+
 export interface PatchMessage {
   type: "patch";
   seq: number;
   run?: RunView | null;
   steps?: StepView[];
   order?: string[];
+  /** Applied after `steps` and `order`. */
+  appends?: TextAppend[];
 }
 
 export interface SnapshotMessage {

@@ -2,6 +2,12 @@
 // state that must survive a re-render (open steps, drafts, fetched details, requests in flight).
 // One store per model, made in `initialize`; views render from it. Updates replace only what changed,
 // so rows can be memoised by reference.
+//
+// Live texts: a running step's texts grow by the patches' `appends`, past the cap of the synced views.
+// The store keeps them per step and part, and shows them in place of the view's text for as long as
+// they extend it (a later view, trait checkpoint or snapshot of that step keeps them). An append that
+// starts past the text the store has (a page opened mid-stream, a resync) fetches the step once with
+// `detail` and goes on from its full text.
 
 import type {
   Caps,
@@ -11,7 +17,9 @@ import type {
   RunView,
   SnapshotMessage,
   StepView,
+  TextAppend,
 } from "./protocol";
+import { markLive, partsOf, partText, withPart } from "./live";
 import { sameJson } from "./util/equal";
 
 export interface CardData {
@@ -66,6 +74,14 @@ export class CardStore {
   private resyncWanted = false;
   /** Called when the store finds a gap in the patches and needs a `snapshot`. */
   onResync: () => void = () => {};
+  /** Called when an append starts past a step's live text: fetch the step, then `takeLiveBase`. */
+  onLiveGap: (stepId: string) => void = () => {};
+  /** Step id → part → live text (longer than the view's, which it extends). */
+  private live = new Map<string, Map<string, string>>();
+  /** Steps whose full text was asked for after a gap; their appends wait for it. */
+  private liveWaiting = new Set<string>();
+  /** Steps whose full text could not be had: they show their synced (capped) view. */
+  private liveLost = new Set<string>();
 
   constructor(traits: Partial<CardTraits>) {
     this.state = {
@@ -132,7 +148,7 @@ export class CardStore {
     if (first || seq >= data.seq) {
       next.seq = seq;
       next.run = reuse(data.run, traits.run ?? null);
-      next.steps = mergeSteps(data.steps, traits.steps ?? []);
+      next.steps = mergeSteps(data.steps, this.withLive(traits.steps ?? []));
     }
     return unchanged(data, next) ? data : next;
   }
@@ -146,15 +162,16 @@ export class CardStore {
       return;
     }
     let steps = data.steps;
+    const changed = patch.steps?.length ? this.withLive(patch.steps) : [];
     if (patch.order) {
       const byId = new Map(steps.map((s) => [s.id, s]));
-      for (const step of patch.steps ?? []) byId.set(step.id, step);
+      for (const step of changed) byId.set(step.id, step);
       steps = patch.order.map((id) => byId.get(id)).filter((s): s is StepView => s !== undefined);
-    } else if (patch.steps?.length) {
-      // The common case (a delta): replace a step or two in place, by index.
+    } else if (changed.length) {
+      // A step or two changed: replace them in place, by index.
       const index = this.indexOf(steps);
       const next = steps.slice();
-      for (const step of patch.steps) {
+      for (const step of changed) {
         const at = index.get(step.id);
         if (at === undefined) next.push(step);
         else next[at] = step;
@@ -163,6 +180,7 @@ export class CardStore {
       if (next.length === steps.length) this.index.steps = next;
       steps = next;
     }
+    if (Array.isArray(patch.appends) && patch.appends.length) steps = this.applyAppends(steps, patch.appends);
     this.setData({
       ...data,
       seq: patch.seq,
@@ -200,10 +218,96 @@ export class CardStore {
       ...data,
       seq: snapshot.seq,
       run: reuse(data.run, snapshot.run),
-      steps: mergeSteps(data.steps, snapshot.steps),
+      steps: mergeSteps(data.steps, this.withLive(snapshot.steps)),
       following: snapshot.following ?? data.following,
       notice: snapshot.notice !== undefined ? snapshot.notice : data.notice,
     });
+  }
+
+  // --- live texts ------------------------------------------------------------------------------
+
+  /** Steps from the kernel (capped views), each showing the live texts that extend its own. */
+  private withLive(steps: readonly StepView[]): readonly StepView[] {
+    if (!this.live.size) return steps;
+    return steps.map((step) => this.shown(step));
+  }
+
+  private shown(step: StepView): StepView {
+    const parts = this.live.get(step.id);
+    if (!parts) return step;
+    let out = step;
+    for (const [part, text] of parts) {
+      const base = partText(step, part);
+      // Gone, rewritten, or the view holds all of it now: the view is the truth.
+      if (base === null || text.length <= base.length || !text.startsWith(base)) parts.delete(part);
+      else out = withPart(out, part, text);
+    }
+    if (!parts.size) this.live.delete(step.id);
+    return out === step ? step : markLive(out);
+  }
+
+  /** A patch's appends, on the steps it left (the kernel sends them after the steps and order). */
+  private applyAppends(steps: readonly StepView[], appends: readonly TextAppend[]): readonly StepView[] {
+    const index = this.indexOf(steps);
+    let next: StepView[] | null = null;
+    for (const append of appends) {
+      if (!append || typeof append.text !== "string" || typeof append.at !== "number" || append.at < 0) continue;
+      const id = append.step_id;
+      const at = index.get(id);
+      if (at === undefined || this.liveWaiting.has(id) || this.liveLost.has(id)) continue;
+      const step = (next ?? steps)[at];
+      const current = partText(step, append.part);
+      if (current === null) continue;
+      if (append.at > current.length) {
+        this.liveGap(id); // characters are missing in between: start again from the full step
+        continue;
+      }
+      const text = current.slice(0, append.at) + append.text;
+      this.setLive(id, append.part, text);
+      next ??= steps.slice();
+      next[at] = markLive(withPart(step, append.part, text));
+    }
+    if (!next) return steps;
+    this.index.steps = next; // same ids in the same places
+    return next;
+  }
+
+  private setLive(stepId: string, part: string, text: string): void {
+    let parts = this.live.get(stepId);
+    if (!parts) this.live.set(stepId, (parts = new Map()));
+    parts.set(part, text);
+  }
+
+  private liveGap(stepId: string): void {
+    if (this.liveWaiting.has(stepId)) return;
+    this.liveWaiting.add(stepId);
+    this.onLiveGap(stepId);
+  }
+
+  /** The answer to the `detail` a gap asked for: the step's full texts become its live texts. */
+  takeLiveBase(stepId: string, full: StepView | null): void {
+    this.liveWaiting.delete(stepId);
+    if (!full || full.truncated) {
+      this.liveLost.add(stepId); // even the full step was cut: the view (and `detail` on expand) it is
+      return;
+    }
+    const data = this.state.data;
+    const at = this.indexOf(data.steps).get(stepId);
+    if (at === undefined) return;
+    const step = data.steps[at];
+    let shown = step;
+    for (const part of partsOf(full)) {
+      const text = partText(full, part);
+      const current = partText(step, part);
+      if (text === null || current === null || text.length <= current.length) continue;
+      this.setLive(stepId, part, text);
+      shown = withPart(shown, part, text);
+    }
+    if (shown === step) return;
+    const steps = data.steps.slice();
+    steps[at] = markLive(shown);
+    this.index.steps = steps;
+    this.setData({ ...data, steps });
   }
 
   private requestResync(): void {

@@ -1,8 +1,11 @@
 // A step's details, mounted only while the step is open: its message (markdown) or its tool calls,
-// its error, and when the synced state capped it, the full step fetched from the kernel.
+// its error, and when the synced state capped it, the full step fetched from the kernel. A running
+// step shows its live texts (the store's), which go past the cap; once it ended they stay on screen
+// until the full step arrives.
 
 import { useEffect } from "preact/hooks";
 import type { Actions } from "../actions";
+import { isLive } from "../live";
 import { type StepView, stepEnd } from "../protocol";
 import { statusLook } from "../status";
 import type { DetailEntry } from "../store";
@@ -27,6 +30,7 @@ export function StepBody({ id, step, detail, pending, readonly, textCap, actions
   useEffect(() => actions.ensureDetail(step), [step, actions]);
   const full = detail?.state === "ready" && detail.base === step ? detail.full : null;
   const shown = full ?? step;
+  const live = isLive(step) && stepEnd(step) === null;
   const message = shown.message;
   return (
     <div class="rw-step-body" id={id} role="region" aria-label={`Details of step ${step.id}`}>
@@ -72,7 +76,7 @@ export function StepBody({ id, step, detail, pending, readonly, textCap, actions
       {shown.tool_calls?.map((call) => (
         <ToolCall key={call.id} call={call} actions={actions} pending={pending && typeof call.output !== "string"} />
       ))}
-      {step.truncated && !full ? (
+      {step.truncated && !full && !live ? (
         <Truncation step={step} detail={detail} textCap={textCap} actions={actions} />
       ) : null}
       {full?.truncated ? (

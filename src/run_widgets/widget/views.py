@@ -363,6 +363,80 @@ def step_view(
     }
 
 
+def live_parts(step: RunStep, message: Message | None) -> list[tuple[str, str]]:
+    """The texts of a step that can stream past the cap, as ``(part, full text)``: ``part`` is the JSON
+    Pointer of that text in the step's view (``/message/text``, ``/tool_calls/0/arguments``, ``/input``,
+    ``/logs``), which is how ``appends`` name them (docs/card-protocol.md)."""
+    details = step.step_details
+    if isinstance(details, MessageCreationStepDetails):
+        return [("/message/text", message_text(message))] if message is not None else []
+    parts: list[tuple[str, str]] = []
+    if isinstance(details, ToolCallsStepDetails):
+        for index, call in enumerate(details.tool_calls):
+            if isinstance(call, FunctionToolCall):
+                parts.append((f"/tool_calls/{index}/arguments", call.function.arguments or ""))
+            elif isinstance(call, CodeInterpreterToolCall):
+                code = call.code_interpreter
+                logs = "".join(o.logs for o in code.outputs if isinstance(o, CodeInterpreterLogsOutput))
+                parts.append((f"/tool_calls/{index}/input", code.input or ""))
+                parts.append((f"/tool_calls/{index}/logs", logs))
+    return parts
+
+
+_LIVE_FIELDS = {"function": ("arguments",), "code_interpreter": ("input", "logs")}
+
+
+def view_live_texts(view: StepView) -> dict[str, str]:
+    """The texts of a step's view that ``live_parts`` names, by part (capped, as the view holds them)."""
+    texts: dict[str, str] = {}
+    if view["message"] is not None:
+        texts["/message/text"] = view["message"]["text"]
+    for index, call in enumerate(view["tool_calls"] or ()):
+        for name in _LIVE_FIELDS.get(str(call.get("type")), ()):
+            texts[f"/tool_calls/{index}/{name}"] = call.get(name) or ""
+    return texts
+
+
+def grew_only(old: StepView, new: StepView) -> bool:
+    """True when ``new`` differs from ``old`` only by live texts that grew at their end (a delta)."""
+    if old.keys() != new.keys():
+        return False
+    for key, value in new.items():
+        if key == "message":
+            if not _grew_only_in(old["message"], new["message"], ("text",)):
+                return False
+        elif key == "tool_calls":
+            old_calls, new_calls = old["tool_calls"], new["tool_calls"]
+            if old_calls is None or new_calls is None:
+                if old_calls is not new_calls:
+                    return False
+                continue
+            if len(old_calls) != len(new_calls):
+                return False
+            for old_call, new_call in zip(old_calls, new_calls, strict=True):
+                if not _grew_only_in(old_call, new_call, _LIVE_FIELDS.get(str(new_call.get("type")), ())):
+                    return False
+        elif old[key] != value:  # type: ignore[literal-required]
+            return False
+    return True
+
+
+def _grew_only_in(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, fields: tuple[str, ...]
+) -> bool:
+    if old is None or new is None:
+        return old is new
+    if old.keys() != new.keys():
+        return False
+    for key, value in new.items():
+        if key in fields:
+            if not isinstance(value, str) or not isinstance(old[key], str) or not value.startswith(old[key]):
+                return False
+        elif old[key] != value:
+            return False
+    return True
+
+
 def image_file_ids(step: RunStep, message: Message | None) -> list[str]:
     """The image files a step shows: its code interpreter images, or its message's ``image_file`` parts."""
     details = step.step_details

@@ -2,6 +2,11 @@
 
 Pure and single-threaded (the card serializes calls with its lock). Applying an event only touches the
 snapshot; views are rebuilt at flush time, and only for the steps that changed since the last flush.
+
+Live texts: a running step's texts (its message, a function call's arguments, code and logs) travel
+as ``appends`` once its view was sent: the characters past what the front end has, rather than the
+whole view again. So the card keeps streaming past the cap (the views stay capped, and so do the
+traits) and the bytes sent stay proportional to the new text (docs/card-protocol.md, "Live texts").
 """
 
 from __future__ import annotations
@@ -14,7 +19,29 @@ from ..models import Message, Run, RunStep, StreamEvent
 from ..state import RunSnapshot
 from . import limits
 from .images import ImageTable
-from .views import RunView, StepView, image_file_ids, message_id_of, run_view, step_view, to_json
+from .views import (
+    RunView,
+    StepView,
+    grew_only,
+    image_file_ids,
+    live_parts,
+    message_id_of,
+    run_view,
+    step_view,
+    to_json,
+    view_live_texts,
+)
+
+_TAIL = 32
+"""Characters of a live text remembered at its end, to tell a text that grew from one rewritten."""
+
+
+@dataclass
+class _Sent:
+    """How much of one live text the front end was sent, and how it ended."""
+
+    length: int
+    tail: str
 
 
 @dataclass
@@ -40,6 +67,8 @@ class ViewState:
         self._views: dict[str, StepView] = {}
         self._message_step: dict[str, str] = {}
         self._failed_step_id: str | None = None
+        self._live: dict[str, dict[str, _Sent]] = {}
+        """Running steps: step id -> part -> what the front end has of that text."""
         self.images = ImageTable()
 
     # --- input -------------------------------------------------------------------------------------
@@ -110,7 +139,11 @@ class ViewState:
                 added = True
             if old != view:
                 self._views[step_id] = view
+                live = self._live.get(step_id)
+                if live is not None and old is not None and grew_only(old, view):
+                    continue  # a delta: its texts go as appends
                 update.steps.append(view)
+                self._sent_view(step_id, view)
                 if view["status"] == "failed" or (old is not None and old["status"] == "failed"):
                     failed_changed = True
         if added:
@@ -161,7 +194,8 @@ class ViewState:
     def next_patch(self) -> dict[str, Any] | None:
         """A ``patch`` message for what changed since the last one, or None when nothing did."""
         update = self.refresh()
-        if not update:
+        appends = self._take_appends()
+        if not update and not appends:
             return None
         self.seq += 1
         patch: dict[str, Any] = {"type": "patch", "seq": self.seq}
@@ -171,14 +205,68 @@ class ViewState:
             patch["steps"] = update.steps
         if update.order is not None:
             patch["order"] = update.order
+        if appends:
+            patch["appends"] = appends
         return patch
 
+    def _sent_view(self, step_id: str, view: StepView) -> None:
+        """A step's full view goes out: the front end has its texts at least as far as the view's
+        (a longer live text it holds that extends them stays)."""
+        live = self._live.get(step_id)
+        if live is None:
+            if view["status"] != "in_progress":
+                return
+            live = self._live[step_id] = {}
+        for part, text in view_live_texts(view).items():
+            known = live.get(part)
+            if known is None or len(text) >= known.length:
+                live[part] = _Sent(len(text), text[-_TAIL:])
+
+    def _take_appends(self) -> list[dict[str, Any]]:
+        """The live texts' characters the front end has not been sent yet (after a ``refresh``).
+
+        Each append starts where the front end's text ends (the view's, then the last append's). A
+        text that did not grow from what was sent (a polled message that rewrote it) is sent whole,
+        from 0. A step is forgotten once the patch with its end is built.
+        """
+        appends: list[dict[str, Any]] = []
+        snapshot = self.snapshot
+        for step_id, sent in list(self._live.items()):
+            step = snapshot.step(step_id)
+            if step is None:
+                del self._live[step_id]
+                continue
+            message_id = message_id_of(step)
+            message = snapshot.message(message_id) if message_id else None
+            for part, text in live_parts(step, message):
+                known = sent.get(part)
+                if known is None:
+                    continue  # not in the view the front end has: the next full view brings it
+                if len(text) >= known.length and text.startswith(known.tail, known.length - len(known.tail)):
+                    if len(text) == known.length:
+                        continue
+                    at = known.length
+                else:
+                    at = 0
+                appends.append({"step_id": step_id, "part": part, "at": at, "text": text[at:]})
+                sent[part] = _Sent(len(text), text[-_TAIL:])
+            if step.status != "in_progress":
+                del self._live[step_id]
+        return appends
+
     def checkpoint(self) -> bool:
-        """Fold pending changes into the views for a trait checkpoint; True if ``seq`` moved."""
-        if self.refresh():
+        """Fold pending changes into the views for a trait checkpoint; True if ``seq`` moved.
+
+        Live texts of running steps go on from where the last patch left them; steps that ended are
+        forgotten (the front end fetches an ended step's full text with ``detail``)."""
+        moved = bool(self.refresh())
+        if moved:
             self.seq += 1
-            return True
-        return False
+        for step_id in list(self._live):
+            step = self.snapshot.step(step_id)
+            if step is None or step.status != "in_progress":
+                del self._live[step_id]
+        return moved
 
     # --- answers to requests -----------------------------------------------------------------------
 
