@@ -75,7 +75,7 @@ def test_values_the_wire_refuses_name_the_flag(shell: Shell, capsys: pytest.Capt
 def test_a_tool_that_is_not_a_function(shell: Shell, capsys: pytest.CaptureFixture[str]) -> None:
     shell.ok("answer = 42")
     assert shell.usage_error("%%run_stream --tools answer\nhi", capsys) == (
-        "--tools: 'answer' is a int, not a function."
+        "--tools: 'answer' is an int, not a function."
     )
     shell.ok("def f(*args): return 1")
     message = shell.usage_error("%%run_stream --tools f\nhi", capsys)

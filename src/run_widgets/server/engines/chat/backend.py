@@ -20,7 +20,7 @@ import httpx2
 from .... import __version__
 from ..base import EngineError
 from .batching import batched
-from .options import ChatOptions
+from .options import API_KEY_SETTING, BASE_URL_SETTING, MODEL_SETTING, ChatOptions
 
 Body = dict[str, Any]
 
@@ -215,16 +215,17 @@ class ChatBackend:
             )
         elif status in (401, 403):
             advice = (
-                "Check --chat-api-key."
+                f"Check the key given by {API_KEY_SETTING}."
                 if self._options.api_key
-                else "It needs an API key: pass --chat-api-key KEY."
+                else f"It needs an API key: set {API_KEY_SETTING}."
             )
             error = EngineError(f"{where} refused the API key ({status}){said}. {advice}")
         elif status == 404:
             model = request_model(response)
             error = EngineError(
-                f"{where} answered 404 (not found) for model {model!r}{said}. Check the model name "
-                "(--chat-model) and that --chat-base-url is the OpenAI-compatible base, often ending in /v1."
+                f"{where} answered 404 (not found) for model {model!r}{said}. Check the model name, "
+                f"{MODEL_SETTING}, and that {BASE_URL_SETTING} is the OpenAI-compatible base, often "
+                "ending in /v1."
             )
         elif status >= 500:
             error = EngineError(
@@ -243,12 +244,14 @@ class ChatBackend:
             )
         if isinstance(exc, httpx2.ConnectError):
             return EngineError(
-                f"Could not connect to {where}{self._redact(_reason(exc))}. Is it running, and is --chat-base-url right?"
+                f"Could not connect to {where}{self._redact(_reason(exc))}. Is it running, and is "
+                f"{BASE_URL_SETTING} right?"
             )
         if isinstance(exc, httpx2.ReadTimeout):
             return EngineError(
                 f"Gave up on {where}: it sent nothing for {options.timeout:g} s. A slow model may need a "
-                "longer timeout (chat option timeout)."
+                "longer timeout: chat option timeout, set by --chat-option timeout=SECONDS (or "
+                "%config RunMagics.chat_options = {'timeout': SECONDS})."
             )
         if isinstance(exc, httpx2.TimeoutException):
             return EngineError(f"Gave up on {where}: the request timed out.")
@@ -323,7 +326,7 @@ def _json_object(text: str, shown: str) -> Body:
     if not isinstance(value, dict):
         raise EngineError(
             f"The chat backend at {shown} sent something that is not a Chat Completions answer "
-            "(not a JSON object). Check that --chat-base-url points at an OpenAI-compatible API."
+            f"(not a JSON object). Check that {BASE_URL_SETTING} points at an OpenAI-compatible API."
         )
     return value
 
