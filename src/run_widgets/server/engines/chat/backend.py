@@ -100,21 +100,30 @@ class ChatBackend:
                     for chunk in replay_as_chunks(completion):
                         yield chunk
                     return
+                # The per-token path: plain dicts from json.loads, nothing validated per chunk
+                # (the engine reads what it needs defensively).
                 async for event in httpx2.EventSource(response):
                     if done:
                         continue  # read to the end, so the connection can be reused
-                    if event.data.strip() == "[DONE]":
+                    data = event.data
+                    if data == "[DONE]" or data.strip() == "[DONE]":
                         done = True
                         continue
-                    if not event.data.strip():
+                    if not data or data.isspace():
                         continue
-                    chunk = _json_object(event.data, self._shown)
+                    try:
+                        chunk = json.loads(data)
+                    except ValueError:
+                        chunk = None
+                    if type(chunk) is not dict:
+                        chunk = _json_object(data, self._shown)  # raises the error that says so
                     if "error" in chunk and not chunk.get("choices"):
                         raise EngineError(
                             f"The chat backend at {self._shown} reported an error while answering: "
                             f"{self._redact(_error_message(chunk))}"
                         )
-                    finished = finished or _has_finish_reason(chunk)
+                    if not finished:
+                        finished = _has_finish_reason(chunk)
                     yield chunk
         except httpx2.HTTPError as exc:
             raise self._transport_error(exc) from None
@@ -304,9 +313,12 @@ def _is_event_stream(response: httpx2.Response) -> bool:
 
 def _has_finish_reason(chunk: Body) -> bool:
     choices = chunk.get("choices")
-    return isinstance(choices, list) and any(
-        isinstance(choice, dict) and choice.get("finish_reason") for choice in choices
-    )
+    # Per chunk: a loop, not any() over a generator (this runs for every token).
+    if type(choices) is list:
+        for choice in choices:
+            if type(choice) is dict and choice.get("finish_reason"):
+                return True
+    return False
 
 
 async def _read_limited(response: httpx2.Response, limit: int | None) -> str:
