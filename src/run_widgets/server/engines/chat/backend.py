@@ -114,9 +114,9 @@ class ChatBackend:
                     try:
                         chunk = json.loads(data)
                     except ValueError:
-                        chunk = None
-                    if type(chunk) is not dict:
                         chunk = _json_object(data, self._shown)  # raises the error that says so
+                    if type(chunk) is not dict:
+                        chunk = _json_object(data, self._shown)
                     if "error" in chunk and not chunk.get("choices"):
                         raise EngineError(
                             f"The chat backend at {self._shown} reported an error while answering: "
