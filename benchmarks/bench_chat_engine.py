@@ -14,7 +14,13 @@ is one word, so tokens received are counted as words, whatever the deltas carryi
 server folds chunks that arrive together into one delta; the count of deltas is shown too).
 Tokens per second is N over the time from the request to the last token received; rounds
 alternate the readers and keep each one's best (machines are noisy).
-Target: (b) at most 15% slower than (a). Run: ``python benchmarks/bench_chat_engine.py``
+
+Target: at most 15% slower than reading the backend directly. Both comparisons are judged: (d)/(c)
+is the wire-level truth; (b)/(a) is what a user of the SDK sees (there our server looks faster:
+it folds chunks that arrive together into one delta, and the SDK's cost is per event). Beside
+them, the CPU time per token each process spent (backend, our server, the reader; from
+``/proc``, so Linux only) shows where the time goes when the raw ratio misses: every process
+here is CPU-bound, so the slowest stage sets the pace. Run: ``python benchmarks/bench_chat_engine.py``
 (``--tokens 2000`` for a smoke run).
 """
 
@@ -189,6 +195,38 @@ def compared(slower: float) -> str:
     return f"{slower:.0%} slower" if slower > 0 else f"{-slower:.0%} faster"
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+Measured = dict[str, float | None]
+"""One reading: seconds, deltas and CPU seconds of the backend, the server and the reader."""
+
+
+def measure(read: Any, backend_pid: int, server_pid: int) -> Measured:
+    before = (cpu_seconds(backend_pid), cpu_seconds(server_pid), time.process_time())
+    seconds, deltas = read()
+    after = (cpu_seconds(backend_pid), cpu_seconds(server_pid), time.process_time())
+    spent = [b - a if a is not None and b is not None else None for a, b in zip(before, after, strict=True)]
+    return {"seconds": seconds, "deltas": deltas, "backend": spent[0], "server": spent[1], "reader": spent[2]}
+
+
+def per_token(readings: list[Measured], process: str, tokens: int) -> float | None:
+    """The least CPU a process spent per token over the rounds (the least disturbed), in µs."""
+    values = [r[process] for r in readings if r[process] is not None]
+    return min(values) / tokens * 1e6 if values else None  # type: ignore[type-var,operator]
+
+
+def microseconds(value: float | None) -> str:
+    return f"{value:6.1f} µs" if value is not None else "   n/a   "
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=20_000)
@@ -214,6 +252,7 @@ def main() -> int:
         ],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    tokens = args.tokens
     try:
         wait_until_listening(backend_port, backend)
         wait_until_listening(server_port, server)
@@ -227,37 +266,61 @@ def main() -> int:
             timeout=120,
         )
         readers = {
-            "a": lambda: read_direct(direct, args.tokens),
-            "b": lambda: read_through_server(ours, assistant_id, args.tokens),
-            "c": lambda: read_direct_raw(raw_direct, args.tokens),
-            "d": lambda: read_through_server_raw(raw_ours, assistant_id, args.tokens),
+            "a": lambda: read_direct(direct, tokens),
+            "b": lambda: read_through_server(ours, assistant_id, tokens),
+            "c": lambda: read_direct_raw(raw_direct, tokens),
+            "d": lambda: read_through_server_raw(raw_ours, assistant_id, tokens),
         }
         for read in readers.values():  # warm every path up
             read()
-        times: dict[str, list[Reading]] = {name: [] for name in readers}
+        readings: dict[str, list[Measured]] = {name: [] for name in readers}
         for _ in range(args.rounds):
             for name, read in readers.items():
-                times[name].append(read())
+                readings[name].append(measure(read, backend.pid, server.pid))
     finally:
         for process in (server, backend):
             process.terminate()
             process.wait(30)
 
-    best = {name: min(readings) for name, readings in times.items()}
-    rate = {name: args.tokens / seconds for name, (seconds, _deltas) in best.items()}
-    deltas = {name: count for name, (_seconds, count) in best.items()}
-    slower = 1 - rate["b"] / rate["a"]
-    raw_slower = 1 - rate["d"] / rate["c"]
-    print(f"tokens per run:                       {args.tokens:,} (best of {args.rounds} rounds)")
+    best = {name: min(rs, key=lambda r: r["seconds"] or 0.0) for name, rs in readings.items()}
+    rate = {name: tokens / float(r["seconds"] or 1.0) for name, r in best.items()}
+    deltas = {name: int(r["deltas"] or 0) for name, r in best.items()}
+    sdk_ratio, raw_ratio = rate["b"] / rate["a"], rate["d"] / rate["c"]
+    print(f"tokens per run:                       {tokens:,} (best of {args.rounds} rounds)")
     print(f"(a) backend read directly, SDK:       {rate['a']:>10,.0f} tokens/s  ({deltas['a']:,} deltas)")
     print(f"(b) through run-widgets, SDK:         {rate['b']:>10,.0f} tokens/s  ({deltas['b']:,} deltas)")
-    print(f"    ratio (b)/(a):                    {rate['b'] / rate['a']:>10.2f}  ({compared(slower)})")
+    print(f"    ratio (b)/(a):                    {sdk_ratio:>10.2f}  ({compared(1 - sdk_ratio)})")
     print(f"(c) backend read directly, raw SSE:   {rate['c']:>10,.0f} tokens/s  ({deltas['c']:,} deltas)")
     print(f"(d) through run-widgets, raw SSE:     {rate['d']:>10,.0f} tokens/s  ({deltas['d']:,} deltas)")
-    print(f"    ratio (d)/(c):                    {rate['d'] / rate['c']:>10.2f}  ({compared(raw_slower)})")
-    holds = slower <= TARGET
-    print(f"target: (b) at most {TARGET:.0%} slower than (a): {'holds' if holds else 'MISSED'}")
-    return 0 if holds else 1
+    print(f"    ratio (d)/(c):                    {raw_ratio:>10.2f}  ({compared(1 - raw_ratio)})")
+
+    cpu = {
+        name: {
+            process: per_token(readings[name], process, tokens) for process in ("backend", "server", "reader")
+        }
+        for name in ("c", "d")
+    }
+    print("CPU per token, raw SSE readers:        backend      server      reader")
+    for name, label in (("c", "(c) direct"), ("d", "(d) through run-widgets")):
+        server_cpu = microseconds(cpu[name]["server"]) if name == "d" else "     -   "
+        print(
+            f"    {label:<32}{microseconds(cpu[name]['backend'])}   {server_cpu}   {microseconds(cpu[name]['reader'])}"
+        )
+
+    raw_holds, sdk_holds = raw_ratio >= 1 - TARGET, sdk_ratio >= 1 - TARGET
+    print(f"target: at most {TARGET:.0%} slower than reading the backend directly")
+    print(f"    wire level, raw SSE (d)/(c):      {'holds' if raw_holds else 'MISSED'} ({raw_ratio:.2f})")
+    print(f"    with the SDK (b)/(a):             {'holds' if sdk_holds else 'MISSED'} ({sdk_ratio:.2f})")
+    server_us, reader_us = cpu["d"]["server"], cpu["c"]["reader"]
+    if not raw_holds and server_us is not None and reader_us is not None:
+        print(
+            f"why: our server reads the backend as the bare reader (c) does (HTTP, SSE, JSON per token) and "
+            f"then relays it: {server_us:.0f} µs of CPU per token against (c)'s {reader_us:.0f} µs. Every "
+            f"process here is CPU-bound, so the slowest sets the pace: at best (d)/(c) ~ "
+            f"{reader_us / server_us:.2f} with a core each, less when {os.cpu_count()} cores are shared "
+            "by the backend, the server and the reader (and anything else running)."
+        )
+    return 0 if raw_holds and sdk_holds else 1
 
 
 if __name__ == "__main__":

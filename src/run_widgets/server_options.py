@@ -33,7 +33,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--chat-model", default=None, help="model name to ask the backend for (for --engine chat)"
     )
     parser.add_argument(
-        "--chat-api-key", default=None, help="key for the Chat Completions backend, if it needs one"
+        "--chat-api-key",
+        default=None,
+        help="key for the Chat Completions backend, if it needs one (default: the RUN_WIDGETS_CHAT_API_KEY "
+        "environment variable, which keeps it out of the process list and shell history)",
     )
     parser.add_argument(
         "--chat-option",
@@ -42,7 +45,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a further chat engine option (repeatable): timeout=SECONDS, connect_timeout=SECONDS, "
         "stream_tools=auto|on|off, max_tokens_field=max_completion_tokens|max_tokens|both, "
-        "extra_body=JSON",
+        "extra_body=JSON, max_tool_rounds=N",
     )
     parser.add_argument(
         "--requires-action-timeout",

@@ -36,13 +36,22 @@ FAILURES: dict[str, tuple[Reply, str, list[str]]] = {
     "401 echoing the key": (
         Reply(status=401, error={"error": {"message": f"Incorrect API key provided: {BACKEND_KEY}."}}),
         "server_error",
-        ["refused the API key (401): Incorrect API key provided: ***", "Check --chat-api-key"],
+        [
+            "refused the API key (401): Incorrect API key provided: ***",
+            "Check the key given by --chat-api-key, %config RunMagics.chat_api_key or the "
+            "RUN_WIDGETS_CHAT_API_KEY environment variable.",
+        ],
     ),
     "403": (Reply(status=403, error={"error": "forbidden"}), "server_error", ["refused the API key (403)"]),
     "404 (Ollama's error form)": (
         Reply(status=404, error={"error": "model 'fake-model' not found"}),
         "server_error",
-        ["answered 404 (not found) for model 'fake-model'", "--chat-model", "/v1"],
+        [
+            "answered 404 (not found) for model 'fake-model'",
+            "--chat-model (or %config RunMagics.chat_model)",
+            "--chat-base-url (or %config RunMagics.chat_base_url)",
+            "/v1",
+        ],
     ),
     "400": (
         Reply(status=400, error={"error": {"message": "context length exceeded"}}),

@@ -42,10 +42,16 @@ def test_a_reply_is_one_streamed_call_and_the_run_completes_with_the_backends_te
         {"role": "system", "content": "Be brief.\n\nAnswer in English."},
         {"role": "user", "content": "What is a run?"},
     ]
-    assert (
-        body["temperature"] == 1.0 and body["top_p"] == 1.0
-    )  # the Assistants API's defaults, as the run has them
-    for absent in ("tools", "tool_choice", "parallel_tool_calls", "response_format", "max_completion_tokens"):
+    assert run.temperature == 1.0 and run.top_p == 1.0  # the wire shows the Assistants API's defaults,
+    absent_fields = ("temperature", "top_p")  # but the backend keeps its own (the model's tuned ones)
+    absent_fields += (
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+        "max_completion_tokens",
+    )
+    for absent in absent_fields:
         assert absent not in body
 
 

@@ -178,9 +178,7 @@ def tools(values: list[str], namespace: Mapping[str, Any]) -> list[Any]:
                     "(names are separated by commas: --tools get_weather,add)."
                 ) from None
             if not callable(value) and not isinstance(value, list | tuple | Mapping):
-                kind = type(value).__name__
-                article = "an" if kind[0] in "aeiou" else "a"
-                raise UsageError(f"--tools: {name!r} is {article} {kind}, not a function.")
+                raise UsageError(f"--tools: {name!r} is {_a(type(value).__name__)}, not a function.")
             if isinstance(value, list | tuple):
                 out.extend(value)
             elif isinstance(value, Mapping) and "type" not in value:
@@ -196,3 +194,8 @@ def output_name(text: str) -> str:
     if not text.isidentifier() or keyword.iskeyword(text):
         raise UsageError(f"-o {text!r}: give a Python variable name, like -o card.")
     return text
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: "an int", "a str" (by its first letter)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

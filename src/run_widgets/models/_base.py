@@ -6,11 +6,11 @@ older client; request objects forbid them so a typo fails before anything is sen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Self, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -32,6 +32,29 @@ class WireModel(BaseModel):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         return cls.model_validate(data)
+
+
+SAMPLING_FIELDS = ("temperature", "top_p")
+
+
+class SamplingGiven(WireModel):
+    """For runs and assistants: which of ``temperature``/``top_p`` the client set itself.
+
+    The wire shows 1.0 for both when nothing was set, so only the server that made the object knows
+    (it marks it, server-side, never on the wire). Read back from JSON the mark is gone, and a
+    value other than 1.0 counts as set.
+    """
+
+    _sampling_given: frozenset[str] | None = PrivateAttr(default=None)
+
+    @property
+    def sampling_given(self) -> frozenset[str]:
+        if self._sampling_given is not None:
+            return self._sampling_given
+        return frozenset(name for name in SAMPLING_FIELDS if getattr(self, name, None) not in (None, 1.0))
+
+    def mark_sampling_given(self, names: Iterable[str]) -> None:
+        self._sampling_given = frozenset(names) & frozenset(SAMPLING_FIELDS)
 
 
 class RequestModel(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import WireModel, to_datetime
+from ._base import SamplingGiven, WireModel, to_datetime
 from .common import (
     LastError,
     Metadata,
@@ -71,7 +71,7 @@ class IncompleteDetails(WireModel):
     reason: Literal["max_completion_tokens", "max_prompt_tokens"] | str | None = None
 
 
-class Run(WireModel):
+class Run(SamplingGiven):
     """An invocation of an assistant on a thread (``object: "thread.run"``).
 
     Timestamps keep their wire names in unix seconds (``created_at``); the matching properties

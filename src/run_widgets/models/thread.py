@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import WireModel, to_datetime
+from ._base import SamplingGiven, WireModel, to_datetime
 from .common import Metadata, ReasoningEffort, ResponseFormat, Tool, ToolResources
 
 
@@ -31,7 +31,7 @@ class ThreadDeleted(WireModel):
     deleted: bool
 
 
-class Assistant(WireModel):
+class Assistant(SamplingGiven):
     """A configured assistant (``object: "assistant"``): model, instructions and tools a run starts from."""
 
     id: str

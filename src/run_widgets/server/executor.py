@@ -477,7 +477,7 @@ class Executor:
             if limit is not None and item.prompt_tokens > limit:
                 state.stop = _Stop("incomplete", reason="max_prompt_tokens")
         elif isinstance(item, Incomplete):
-            state.stop = _Stop("incomplete", reason=item.reason)
+            state.stop = _Stop("incomplete", reason=item.reason or "")
         elif isinstance(item, ExpiresIn):
             self._bring_deadline(state, item.seconds)
         elif isinstance(item, RequestCancel):
@@ -809,7 +809,7 @@ class Executor:
             if state.function_step is not None:
                 self._close_step(state, state.function_step, "cancelled")
                 state.function_step = None
-            self._finish(state, "incomplete", incomplete_details={"reason": stop.reason})
+            self._finish(state, "incomplete", incomplete_details={"reason": stop.reason or None})
             return
         step_status = {"cancelled": "cancelled", "expired": "expired", "failed": "failed"}[stop.kind]
         reason = {"cancelled": "run_cancelled", "expired": "run_expired", "failed": "run_failed"}[stop.kind]

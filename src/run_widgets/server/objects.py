@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Assistant, Message, Run, RunStep, Thread
+from ..models._base import SAMPLING_FIELDS
 from ..models.requests import (
     CreateAssistantRequest,
     CreateMessageRequest,
@@ -103,7 +104,7 @@ def new_thread(request: CreateThreadRequest, ids: IdFactory, clock: Clock) -> Th
 
 def new_assistant(request: CreateAssistantRequest, ids: IdFactory, clock: Clock) -> Assistant:
     body = request.to_body()
-    return Assistant.model_validate(
+    assistant = Assistant.model_validate(
         {
             "id": ids.new("asst_"),
             "object": "assistant",
@@ -121,12 +122,19 @@ def new_assistant(request: CreateAssistantRequest, ids: IdFactory, clock: Clock)
             "reasoning_effort": request.reasoning_effort,
         }
     )
+    assistant.mark_sampling_given(name for name in SAMPLING_FIELDS if body.get(name) is not None)
+    return assistant
 
 
 def updated_assistant(assistant: Assistant, request: ModifyAssistantRequest, ids: IdFactory) -> Assistant:
     """The assistant with the fields the request gave replaced (``None`` clears a nullable field)."""
     data = assistant.model_dump(mode="json")
+    given = set(assistant.sampling_given)
     for name, value in request.to_body().items():
+        if name in SAMPLING_FIELDS and value is not None:
+            given.add(name)
+        elif name in SAMPLING_FIELDS:
+            given.discard(name)
         if name == "tool_resources":
             value = tool_resources(request.tool_resources, ids)
         elif name in ("model", "tools") and value is None:
@@ -134,7 +142,9 @@ def updated_assistant(assistant: Assistant, request: ModifyAssistantRequest, ids
         elif name == "metadata" and value is None:
             value = {}
         data[name] = value
-    return Assistant.model_validate(data)
+    changed = Assistant.model_validate(data)
+    changed.mark_sampling_given(given)
+    return changed
 
 
 def new_run(
@@ -167,7 +177,7 @@ def new_run(
         response_format = (
             assistant.model_dump(mode="json")["response_format"] if assistant.response_format else "auto"
         )
-    return Run.model_validate(
+    run = Run.model_validate(
         {
             "id": ids.new("run_"),
             "object": "thread.run",
@@ -201,6 +211,10 @@ def new_run(
             "reasoning_effort": pick("reasoning_effort", None),
         }
     )
+    run.mark_sampling_given(
+        name for name in SAMPLING_FIELDS if body.get(name) is not None or name in assistant.sampling_given
+    )
+    return run
 
 
 def strip_file_search_content(step: RunStep) -> bytes | None:

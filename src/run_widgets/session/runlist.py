@@ -85,7 +85,7 @@ def _row(run: Run) -> dict[str, str]:
     if run.last_error is not None:
         problem = f"{run.last_error.code}: {run.last_error.message}"
     elif run.incomplete_details is not None:
-        problem = f"incomplete: {run.incomplete_details.reason}"
+        problem = f"incomplete: {run.incomplete_details.reason or 'no reason given'}"
     elif run.status == "requires_action":
         problem = "waiting for " + ", ".join(call.function.name for call in run.pending_tool_calls)
     return {

@@ -178,8 +178,10 @@ class PythonTool(Generic[P, R]):
         try:
             return ToolResult(serialise(value))
         except Exception as exc:
+            kind = type(value).__name__
+            article = "an" if kind[:1].lower() in "aeiou" else "a"  # an ndarray, a set
             return ToolResult(
-                f"Error: {self.name} returned a {type(value).__name__} that is not JSON: {exc}", ok=False
+                f"Error: {self.name} returned {article} {kind} that is not JSON: {exc}", ok=False
             )
 
 

@@ -40,7 +40,8 @@ What an engine yields (``EngineItem``), in the order the assistant "writes" them
                                          what producing the latest step cost. Without it the
                                          executor estimates (see ``run_widgets.server.tokens``).
     ``Incomplete(reason)``               stop here: the run ends ``incomplete``
-                                         (``max_completion_tokens`` or ``max_prompt_tokens``).
+                                         (``max_completion_tokens``, ``max_prompt_tokens``, or
+                                         ``None``: a limit of the model's own, no reason given).
     ``ExpiresIn(seconds)``, ``RequestCancel()``
                                          control items for demonstrations (the scripted
                                          assistant's ``/expire`` and ``/cancel``): bring the run's
@@ -141,7 +142,8 @@ class Usage:
 class Incomplete:
     """Stop: the run ends ``incomplete`` for this reason."""
 
-    reason: Literal["max_completion_tokens", "max_prompt_tokens"] = "max_completion_tokens"
+    reason: Literal["max_completion_tokens", "max_prompt_tokens"] | None = "max_completion_tokens"
+    """``None``: a limit that is none of the run's own (a backend's output cap); none is claimed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import httpx2
 from .... import __version__
 from ..base import EngineError
 from .batching import batched
-from .options import ChatOptions
+from .options import API_KEY_SETTING, BASE_URL_SETTING, MODEL_SETTING, ChatOptions
 
 Body = dict[str, Any]
 
@@ -100,21 +100,30 @@ class ChatBackend:
                     for chunk in replay_as_chunks(completion):
                         yield chunk
                     return
+                # The per-token path: plain dicts from json.loads, nothing validated per chunk
+                # (the engine reads what it needs defensively).
                 async for event in httpx2.EventSource(response):
                     if done:
                         continue  # read to the end, so the connection can be reused
-                    if event.data.strip() == "[DONE]":
+                    data = event.data
+                    if data == "[DONE]" or data.strip() == "[DONE]":
                         done = True
                         continue
-                    if not event.data.strip():
+                    if not data or data.isspace():
                         continue
-                    chunk = _json_object(event.data, self._shown)
+                    try:
+                        chunk = json.loads(data)
+                    except ValueError:
+                        chunk = _json_object(data, self._shown)  # raises the error that says so
+                    if type(chunk) is not dict:
+                        chunk = _json_object(data, self._shown)
                     if "error" in chunk and not chunk.get("choices"):
                         raise EngineError(
                             f"The chat backend at {self._shown} reported an error while answering: "
                             f"{self._redact(_error_message(chunk))}"
                         )
-                    finished = finished or _has_finish_reason(chunk)
+                    if not finished:
+                        finished = _has_finish_reason(chunk)
                     yield chunk
         except httpx2.HTTPError as exc:
             raise self._transport_error(exc) from None
@@ -215,16 +224,17 @@ class ChatBackend:
             )
         elif status in (401, 403):
             advice = (
-                "Check --chat-api-key."
+                f"Check the key given by {API_KEY_SETTING}."
                 if self._options.api_key
-                else "It needs an API key: pass --chat-api-key KEY."
+                else f"It needs an API key: set {API_KEY_SETTING}."
             )
             error = EngineError(f"{where} refused the API key ({status}){said}. {advice}")
         elif status == 404:
             model = request_model(response)
             error = EngineError(
-                f"{where} answered 404 (not found) for model {model!r}{said}. Check the model name "
-                "(--chat-model) and that --chat-base-url is the OpenAI-compatible base, often ending in /v1."
+                f"{where} answered 404 (not found) for model {model!r}{said}. Check the model name, "
+                f"{MODEL_SETTING}, and that {BASE_URL_SETTING} is the OpenAI-compatible base, often "
+                "ending in /v1."
             )
         elif status >= 500:
             error = EngineError(
@@ -243,12 +253,14 @@ class ChatBackend:
             )
         if isinstance(exc, httpx2.ConnectError):
             return EngineError(
-                f"Could not connect to {where}{self._redact(_reason(exc))}. Is it running, and is --chat-base-url right?"
+                f"Could not connect to {where}{self._redact(_reason(exc))}. Is it running, and is "
+                f"{BASE_URL_SETTING} right?"
             )
         if isinstance(exc, httpx2.ReadTimeout):
             return EngineError(
                 f"Gave up on {where}: it sent nothing for {options.timeout:g} s. A slow model may need a "
-                "longer timeout (chat option timeout)."
+                "longer timeout: chat option timeout, set by --chat-option timeout=SECONDS (or "
+                "%config RunMagics.chat_options = {'timeout': SECONDS})."
             )
         if isinstance(exc, httpx2.TimeoutException):
             return EngineError(f"Gave up on {where}: the request timed out.")
@@ -301,9 +313,12 @@ def _is_event_stream(response: httpx2.Response) -> bool:
 
 def _has_finish_reason(chunk: Body) -> bool:
     choices = chunk.get("choices")
-    return isinstance(choices, list) and any(
-        isinstance(choice, dict) and choice.get("finish_reason") for choice in choices
-    )
+    # Per chunk: a loop, not any() over a generator (this runs for every token).
+    if type(choices) is list:
+        for choice in choices:
+            if type(choice) is dict and choice.get("finish_reason"):
+                return True
+    return False
 
 
 async def _read_limited(response: httpx2.Response, limit: int | None) -> str:
@@ -323,7 +338,7 @@ def _json_object(text: str, shown: str) -> Body:
     if not isinstance(value, dict):
         raise EngineError(
             f"The chat backend at {shown} sent something that is not a Chat Completions answer "
-            "(not a JSON object). Check that --chat-base-url points at an OpenAI-compatible API."
+            f"(not a JSON object). Check that {BASE_URL_SETTING} points at an OpenAI-compatible API."
         )
     return value
 

@@ -3,7 +3,8 @@
 The executor calls ``run`` when the run starts and again after each ``submit_tool_outputs``, so a
 model may chain as many rounds of tool calls as it needs. Streamed text becomes message deltas,
 streamed tool calls a ``tool_calls`` step and then ``requires_action``; the backend's usage becomes
-the step's usage; ``finish_reason: "length"`` ends the run ``incomplete``. Cancelling the run
+the step's usage; ``finish_reason: "length"`` ends the run ``incomplete``. A run that keeps asking
+for tools past ``max_tool_rounds`` rounds fails (a looping model). Cancelling the run
 closes the HTTP request (the executor cancels the task or closes this generator).
 
 Chunks that arrive together become one item (``batching``): a backend faster than the run gives
@@ -18,6 +19,7 @@ from typing import Any
 
 from ..base import (
     Engine,
+    EngineError,
     EngineItem,
     EngineSettings,
     FunctionCallDelta,
@@ -28,7 +30,7 @@ from ..base import (
 )
 from .backend import ChatBackend
 from .options import ChatOptions
-from .request import build_request
+from .request import PromptTooLong, build_request
 from .toolcalls import ToolCallAssembler
 
 
@@ -52,15 +54,33 @@ class ChatEngine(Engine):
         if remaining is not None and remaining <= 0:
             yield Incomplete("max_completion_tokens")
             return
-        body = build_request(ctx, self.options, remaining_tokens=remaining)
-        answer = _Answer()
+        try:
+            body = build_request(ctx, self.options, remaining_tokens=remaining)
+        except PromptTooLong:  # checked before calling: the backend is never asked
+            yield Incomplete("max_prompt_tokens")
+            return
+        rounds = len(ctx.tool_rounds())
+        answer = _Answer(limited=remaining is not None)
         batches = self._backend.completion(body, tools="tools" in body)
         async with contextlib.aclosing(batches):
             async for batch in batches:
                 for item in answer.read(batch):
+                    if isinstance(item, FunctionCallDelta) and rounds >= self.options.max_tool_rounds:
+                        raise self._too_many_rounds(rounds)
                     yield item
         for item in answer.finish():
+            if isinstance(item, FunctionCallDelta) and rounds >= self.options.max_tool_rounds:
+                raise self._too_many_rounds(rounds)
             yield item
+
+    def _too_many_rounds(self, rounds: int) -> EngineError:
+        # A model that keeps calling tools (the same call, or ever new ones) would otherwise hold
+        # the thread until the run expires, and every round costs the backend a whole prompt.
+        return EngineError(
+            f"The model asked for tools again after {rounds} rounds of tool calls in this run, so the "
+            "run was stopped (it may be looping). Check the tool outputs it gets, ask more precisely, "
+            "or raise the limit with the chat option max_tool_rounds."
+        )
 
 
 def create_engine(settings: EngineSettings) -> ChatEngine:
@@ -70,7 +90,9 @@ def create_engine(settings: EngineSettings) -> ChatEngine:
 class _Answer:
     """The backend's chunks as engine items: a batch of chunks gives as few items as it can."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, limited: bool) -> None:
+        self.limited = limited
+        """Whether the request carried the run's ``max_completion_tokens``."""
         self.calls = ToolCallAssembler()
         self.started = False
         self.usage: Any = None
@@ -114,7 +136,9 @@ class _Answer:
         if reported is not None:
             items.append(reported)
         if self.finish_reason == "length":
-            items.append(Incomplete("max_completion_tokens"))
+            # Our limit, if we sent one; else the backend's own (its default output cap, or the
+            # model's context filling up), which is none of the run's limits: no reason is claimed.
+            items.append(Incomplete("max_completion_tokens" if self.limited else None))
         return items
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +24,16 @@ MaxTokensField = Literal["max_completion_tokens", "max_tokens", "both"]
 DEFAULT_TIMEOUT = 300.0
 """Seconds to wait for the backend's next bytes: a local model may think (or load) for minutes."""
 DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_TOOL_ROUNDS = 32
+"""Rounds of tool calls a run may make before the next one fails it: a looping model stops."""
+API_KEY_ENV = "RUN_WIDGETS_CHAT_API_KEY"
+"""Where the backend's key is read when no setting gives one (keeps it out of ``ps`` and shell history)."""
+
+# How users set each thing, for messages: the serve flag and the magics' %config trait.
+BASE_URL_SETTING = "--chat-base-url (or %config RunMagics.chat_base_url)"
+MODEL_SETTING = "--chat-model (or %config RunMagics.chat_model)"
+API_KEY_SETTING = f"--chat-api-key, %config RunMagics.chat_api_key or the {API_KEY_ENV} environment variable"
+OPTIONS_SETTING = "--chat-option NAME=VALUE (or %config RunMagics.chat_options)"
 
 OPTION_HELP: dict[str, str] = {
     "timeout": f"seconds to wait for the backend's next bytes (default {DEFAULT_TIMEOUT:g})",
@@ -31,6 +42,7 @@ OPTION_HELP: dict[str, str] = {
     "tools), on, or off (never stream when tools are offered)",
     "max_tokens_field": "max_completion_tokens (default), max_tokens (older backends), or both",
     "extra_body": "a JSON object merged into every request (backend-specific fields)",
+    "max_tool_rounds": f"rounds of tool calls a run may make; one more fails it (default {DEFAULT_MAX_TOOL_ROUNDS})",
 }
 
 
@@ -50,6 +62,7 @@ class ChatOptions:
     stream_tools: StreamTools = "auto"
     max_tokens_field: MaxTokensField = "max_completion_tokens"
     extra_body: Mapping[str, Any] = field(default_factory=dict)
+    max_tool_rounds: int = DEFAULT_MAX_TOOL_ROUNDS
 
     @cached_property
     def endpoint(self) -> str:
@@ -81,12 +94,14 @@ class ChatOptions:
     def from_settings(cls, settings: EngineSettings) -> ChatOptions:
         base_url = _base_url(settings.chat_base_url)
         model = (settings.chat_model or "").strip() or None
-        api_key = settings.chat_api_key or None
+        api_key = settings.chat_api_key or os.environ.get(API_KEY_ENV, "").strip() or None
         values: dict[str, Any] = {}
         for name, value in dict(settings.chat_options).items():
             if name not in OPTION_HELP:
                 known = ", ".join(sorted(OPTION_HELP))
-                raise ChatSettingsError(f"unknown chat option {name!r}; the chat options are: {known}")
+                raise ChatSettingsError(
+                    f"unknown chat option {name!r} in {OPTIONS_SETTING}; the chat options are: {known}"
+                )
             values[name] = _option(name, value)
         return cls(base_url=base_url, model=model, api_key=api_key, **values)
 
@@ -95,13 +110,13 @@ def _base_url(value: str | None) -> str:
     url = (value or "").strip()
     if not url:
         raise ChatSettingsError(
-            "the chat engine needs the backend's base URL: pass --chat-base-url URL (for example "
-            "http://127.0.0.1:11434/v1 for Ollama, http://127.0.0.1:8000/v1 for vLLM)"
+            f"the chat engine needs the backend's base URL: set {BASE_URL_SETTING}, for example "
+            "http://127.0.0.1:11434/v1 for Ollama, http://127.0.0.1:8000/v1 for vLLM"
         )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ChatSettingsError(
-            f"the chat base URL must start with http:// or https:// and name a host, like "
+            f"the chat base URL ({BASE_URL_SETTING}) must start with http:// or https:// and name a host, like "
             f"http://127.0.0.1:11434/v1; got {_without_secrets(url)!r}"
         )
     path = parts.path.rstrip("/")
@@ -136,6 +151,16 @@ def _option(name: str, value: Any) -> Any:
         if value not in ("auto", "on", "off"):
             raise ChatSettingsError(f"chat option stream_tools must be auto, on or off; got {value!r}")
         return value
+    if name == "max_tool_rounds":
+        try:
+            rounds = int(value)
+        except (TypeError, ValueError):
+            rounds = 0
+        if rounds < 1 or isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ChatSettingsError(
+                f"chat option max_tool_rounds must be a whole number above 0; got {value!r}"
+            )
+        return rounds
     if name == "max_tokens_field":
         if value not in ("max_completion_tokens", "max_tokens", "both"):
             raise ChatSettingsError(

@@ -2,12 +2,13 @@
 
 The prompt is what the model would have seen had it been answering all along:
 - the run's instructions (``additional_instructions`` already appended) as the system message;
-- the thread's messages (as the run's ``truncation_strategy`` keeps them) as user and assistant turns;
+- the thread's messages but this run's own replies (as the run's ``truncation_strategy`` keeps
+  them, and under ``max_prompt_tokens``) as user and assistant turns;
 - this run's own turn, step by step: text it wrote, then each round of function calls as one
   assistant message with ``tool_calls`` followed by one ``tool`` message per call, carrying the
   ids the client answered (so the model sees its calls and their outputs, never user messages);
 - the run's function tools, ``tool_choice`` and ``parallel_tool_calls`` (tools stay on after outputs
-  are submitted, so a model can chain as many rounds as it needs), sampling, ``response_format``
+  are submitted, so a model can chain its rounds), the sampling the client set, ``response_format``
   and what is left of ``max_completion_tokens``.
 """
 
@@ -26,14 +27,22 @@ from ....models import (
     ToolCallsStepDetails,
     ToolChoiceObject,
 )
+from ...tokens import count_tokens
 from ..base import RunContext
 from .options import ChatOptions
 
 Body = dict[str, Any]
 
 
+class PromptTooLong(Exception):
+    """The prompt cannot be brought under the run's ``max_prompt_tokens``: end the run ``incomplete``."""
+
+
 def build_request(ctx: RunContext, options: ChatOptions, *, remaining_tokens: int | None) -> Body:
-    """The request body for this segment (``stream`` and the token limit field are set by the caller)."""
+    """The request body for this segment (``stream`` and the token limit field are set by the caller).
+
+    Raises ``PromptTooLong`` when the prompt cannot fit the run's ``max_prompt_tokens``.
+    """
     run = ctx.run
     body: Body = {"model": options.model or run.model, "messages": build_messages(ctx)}
     tools = [_tool(tool) for tool in run.tools if isinstance(tool, FunctionTool)]
@@ -43,9 +52,12 @@ def build_request(ctx: RunContext, options: ChatOptions, *, remaining_tokens: in
         if choice is not None:
             body["tool_choice"] = choice
         body["parallel_tool_calls"] = run.parallel_tool_calls
-    if run.temperature is not None:
+    # Only what the client chose: the wire shows 1.0 for "not set", and sending that would
+    # override the sampling a local model is tuned for (Qwen, Llama and others ship their own).
+    given = run.sampling_given
+    if run.temperature is not None and "temperature" in given:
         body["temperature"] = run.temperature
-    if run.top_p is not None:
+    if run.top_p is not None and "top_p" in given:
         body["top_p"] = run.top_p
     response_format = run.response_format
     if response_format is not None and not isinstance(response_format, str):
@@ -57,18 +69,45 @@ def build_request(ctx: RunContext, options: ChatOptions, *, remaining_tokens: in
 
 
 def build_messages(ctx: RunContext) -> list[Body]:
+    """System, thread and this run's turn; the thread trimmed by ``truncation_strategy`` and, for
+    ``auto``, oldest first until the server's estimate fits ``max_prompt_tokens`` (never the latest
+    thread message: without it the model has no question to answer)."""
     run = ctx.run
-    messages: list[Body] = []
-    if run.instructions:
-        messages.append({"role": "system", "content": run.instructions})
-    for message in ctx.truncated_messages():
-        if message.role == "assistant" and message.run_id == run.id:
-            continue  # this run's own words come back below, in step order, beside its tool calls
-        entry = _thread_message(message)
-        if entry is not None:
-            messages.append(entry)
-    messages.extend(_this_turn(ctx))
-    return messages
+    system: list[Body] = [{"role": "system", "content": run.instructions}] if run.instructions else []
+    # This run's own words come back in ``_this_turn``, in step order beside its tool calls; they
+    # must not use up a ``last_messages`` window meant for the conversation before the run.
+    earlier = [m for m in ctx.messages if not (m.role == "assistant" and m.run_id == run.id)]
+    strategy = run.truncation_strategy
+    if strategy is not None and strategy.type == "last_messages" and strategy.last_messages:
+        earlier = earlier[-strategy.last_messages :]
+    thread = [entry for entry in map(_thread_message, earlier) if entry is not None]
+    turn = _this_turn(ctx)
+    limit = run.max_prompt_tokens
+    if limit is not None:
+        fixed = sum(map(estimate_tokens, system)) + sum(map(estimate_tokens, turn))
+        sizes = [estimate_tokens(entry) for entry in thread]
+        total = fixed + sum(sizes)
+        if strategy is None or strategy.type == "auto":
+            while total > limit and len(thread) > 1:
+                total -= sizes.pop(0)
+                thread.pop(0)
+        if total > limit:
+            raise PromptTooLong
+    return [*system, *thread, *turn]
+
+
+def estimate_tokens(message: Body) -> int:
+    """The server's estimate of a chat message's prompt tokens (``run_widgets.server.tokens``):
+    its text, the calls it makes (names and arguments) and a tool's output, as usage counts them."""
+    content = message.get("content")
+    total = 0
+    if isinstance(content, str):
+        total += count_tokens(content)
+    elif isinstance(content, list):
+        total += sum(count_tokens(part.get("text", "")) for part in content if part.get("type") == "text")
+    for call in message.get("tool_calls") or ():
+        total += count_tokens(call["function"]["name"]) + count_tokens(call["function"]["arguments"])
+    return total
 
 
 def _thread_message(message: Message) -> Body | None:
