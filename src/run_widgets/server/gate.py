@@ -6,6 +6,7 @@ envelope, like every other error.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import ipaddress
 import itertools
@@ -43,10 +44,8 @@ def _own_names() -> set[str]:
     """This machine's host names (what a browser on the network may rightly put in ``Host``)."""
     names = set()
     for lookup in (socket.gethostname, socket.getfqdn):
-        try:
+        with contextlib.suppress(OSError):
             names.add(lookup().lower().rstrip("."))
-        except OSError:
-            pass
     names.discard("")
     return names
 
