@@ -4,6 +4,10 @@ A frame is appended once, already encoded, with its sequence number being its po
 subscribes from a position and reads until the next ``done`` frame. So a subscriber that arrives
 late (the create-run request's own stream, an ``Idempotency-Key`` replay) misses nothing, and a
 submit_tool_outputs stream starts exactly where its segment does.
+
+Streams ``follow`` a log: ``append`` calls them at once, so a frame is written to its sockets before
+the event loop goes on to other work (under a burst of requests, a woken task would queue behind
+all of them).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 DONE_FRAME = b"event: done\ndata: [DONE]\n\n"
@@ -29,18 +34,21 @@ def sse_frame(event: str, data: bytes) -> bytes:
 class EventLog:
     """The frames of one run. A frame is bytes, or a pair (plain, with file search content)."""
 
-    __slots__ = ("_frames", "_waiters")
+    __slots__ = ("_followers", "_frames", "_waiters")
 
     def __init__(self) -> None:
         self._frames: list[bytes | tuple[bytes, bytes]] = []
         self._waiters: list[asyncio.Future[None]] = []
+        self._followers: list[Callable[[], None]] = []
 
     def __len__(self) -> int:
         return len(self._frames)
 
     def append(self, frame: bytes | tuple[bytes, bytes]) -> int:
-        """Add a frame and wake the followers; returns its sequence number."""
+        """Add a frame, call the followers and wake the waiters; returns its sequence number."""
         self._frames.append(frame)
+        for follower in tuple(self._followers) if self._followers else ():
+            follower()  # must not raise (see ``follow``)
         if self._waiters:
             waiters, self._waiters = self._waiters, []
             for waiter in waiters:
@@ -66,6 +74,14 @@ class EventLog:
                 done = True
                 break
         return b"".join(out), position, done
+
+    def follow(self, follower: Callable[[], None]) -> None:
+        """Call ``follower()`` after each append, synchronously. It must not raise, nor append."""
+        self._followers.append(follower)
+
+    def unfollow(self, follower: Callable[[], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._followers.remove(follower)
 
     async def wait(self) -> None:
         """Until the next frame is appended (each follower has its own future, so one giving up

@@ -147,7 +147,7 @@ class Executor:
         self._kept_logs = kept_logs
         self._tasks: set[asyncio.Task[None]] = set()
         self.listeners: list[Callable[[str, int, str], None]] = []
-        """Called as ``(run_id, sequence, event_name)`` for every appended frame (benchmarks, tests)."""
+        """Called as ``(run_id, sequence, event_name)`` for every frame, just before it is appended (benchmarks, tests)."""
 
     # --- queries -----------------------------------------------------------------------------------
 
@@ -818,8 +818,7 @@ class Executor:
                         "submit_tool_outputs": {"tool_calls": calls},
                     },
                 )
-                state.log.append(DONE_FRAME)
-                self._notify(state, "done")
+                self._append(state, "done", DONE_FRAME)
                 return
             self._finish(state, "completed", completed_at=self._clock.now())
             return
@@ -868,8 +867,7 @@ class Executor:
         fields["expires_at"] = None
         fields["usage"] = self._run_usage(state.run.id)
         self._update_run(state, status, deadline=None, **fields)
-        state.log.append(DONE_FRAME)
-        self._notify(state, "done")
+        self._append(state, "done", DONE_FRAME)
         self._release(state)
 
     def _abandon(self, state: _RunState) -> None:
@@ -877,7 +875,7 @@ class Executor:
         with contextlib.suppress(Exception):
             self._settle_orphan(state.run, INTERNAL_MESSAGE, fail=True)
             self._emit_object(state, "thread.run.failed", state.run)
-        state.log.append(DONE_FRAME)
+        self._append(state, "done", DONE_FRAME)
         self._release(state)
 
     def _release(self, state: _RunState) -> None:
@@ -1004,12 +1002,10 @@ class Executor:
             stripped = strip_file_search_content(obj)
             if stripped is not None:
                 frame = (sse_frame(event, stripped), full)
-        state.log.append(frame)
-        self._notify(state, event)
+        self._append(state, event, frame)
 
     def _emit_delta(self, state: _RunState, event: str, data: dict[str, Any]) -> None:
-        state.log.append(sse_frame(event, encode_json(data)))
-        self._notify(state, event)
+        self._append(state, event, sse_frame(event, encode_json(data)))
 
     def _emit_step_delta(self, state: _RunState, step: RunStep, entry: dict[str, Any]) -> None:
         self._emit_delta(
@@ -1022,11 +1018,13 @@ class Executor:
             },
         )
 
-    def _notify(self, state: _RunState, event: str) -> None:
+    def _append(self, state: _RunState, event: str, frame: bytes | tuple[bytes, bytes]) -> None:
+        """Hand a frame to the run's log (and so to its streams, at once); listeners hear of it first."""
         if self.listeners:
-            sequence = len(state.log) - 1
+            sequence = len(state.log)
             for listener in self.listeners:
                 listener(state.run.id, sequence, event)
+        state.log.append(frame)
 
     def _new_log(self, run_id: str) -> EventLog:
         log = EventLog()
