@@ -15,6 +15,7 @@ import pytest
 from server_testing import check_wire, http_client, new_thread, read_stream
 
 from run_widgets.server import sse, start
+from run_widgets.server.eager import start_now
 from run_widgets.server.engines.base import (
     CodeInterpreterCall,
     CodeLogs,
@@ -23,7 +24,6 @@ from run_widgets.server.engines.base import (
     RunContext,
     TextDelta,
 )
-from run_widgets.server.sse import _start_now
 
 
 def dechunk(payload: bytes) -> bytes:
@@ -59,12 +59,13 @@ DELTAS = 40_000  # about 6 MB of frames
 def test_a_client_that_reads_late_gets_every_frame_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     suspended: list[int] = []
 
-    class CountedResume(sse._Resume):
-        def __init__(self, *args: Any) -> None:
+    def counted_start_now(awaitable: Any) -> Any:
+        result, rest = start_now(awaitable)
+        if rest is not None:
             suspended.append(1)
-            super().__init__(*args)
+        return result, rest
 
-    monkeypatch.setattr(sse, "_Resume", CountedResume)
+    monkeypatch.setattr(sse, "start_now", counted_start_now)
     with start(engine=Verbose()) as server, http_client(server) as http:
         assistant_id = http.post("/assistants", json={"model": "m"}).json()["id"]
         thread_id = new_thread(http, "talk")
@@ -98,21 +99,22 @@ def test_a_client_that_reads_late_gets_every_frame_in_order(monkeypatch: pytest.
     assert suspended, "the server had to wait for the client (else this test proves nothing)"
 
 
-async def steps(gate: asyncio.Future[str], log: list[str]) -> None:
+async def steps(gate: asyncio.Future[str], log: list[str]) -> str:
     log.append("before")
     log.append(await gate)
     log.append("after")
+    return "done"
 
 
 def test_start_now_runs_a_coroutine_until_it_suspends_then_hands_it_over() -> None:
     async def main() -> list[str]:
         log: list[str] = []
-        assert _start_now(steps(done_future("now"), log)) is None, "finished without suspending"
+        assert start_now(steps(done_future("now"), log)) == ("done", None), "finished without suspending"
         gate: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        rest = _start_now(steps(gate, log))
-        assert rest is not None and log[-1] == "before"
+        result, rest = start_now(steps(gate, log))
+        assert result is None and rest is not None and log[-1] == "before"
         asyncio.get_running_loop().call_later(0.01, gate.set_result, "later")
-        await rest
+        assert await rest == "done"
         return log
 
     assert asyncio.run(main()) == ["before", "now", "after", "before", "later", "after"]
@@ -124,14 +126,14 @@ def test_start_now_passes_errors_and_cancellation_through() -> None:
 
     async def main() -> None:
         with pytest.raises(ValueError, match="at once"):
-            _start_now(failing())
+            start_now(failing())
         gate: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        rest = _start_now(steps(gate, []))
+        _, rest = start_now(steps(gate, []))
         assert rest is not None
         gate.set_exception(KeyError("later"))
         with pytest.raises(KeyError):
             await rest
-        hanging = _start_now(steps(asyncio.get_running_loop().create_future(), []))
+        _, hanging = start_now(steps(asyncio.get_running_loop().create_future(), []))
         assert hanging is not None
         task = asyncio.ensure_future(wrap(hanging))
         await asyncio.sleep(0)

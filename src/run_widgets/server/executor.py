@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -46,6 +46,7 @@ from ..models import (
     ToolCallsStepDetails,
 )
 from ..models import Usage as UsageModel
+from .eager import start_now
 from .engines.base import (
     CodeImage,
     CodeInterpreterCall,
@@ -429,19 +430,30 @@ class Executor:
             state.task = None
         if self._states.get(state.run.id) is not state:
             return
+        state.log.hold()
         try:
             self._end_segment(state)
         except Exception:  # never leave a run stuck: fail it with what we can
             logger.exception("run %s could not be finished cleanly", state.run.id)
             self._abandon(state)
+        finally:
+            state.log.release()
 
     async def _drive_engine(self, state: _RunState) -> None:
-        self._update_run(state, "in_progress", started_at=self._clock.now())
-        ctx = self._context(state)
-        agen = self._engine.run(ctx)
-        state.in_engine = True
+        # The frames made while the engine produces without waiting go out together, when it waits
+        # (a full-speed reply is a few writes, not one per word); a paced reply's go out at once.
+        log = state.log
+        log.hold()
+        agen: AsyncIterator[EngineItem] | None = None
         try:
-            async for item in agen:
+            self._update_run(state, "in_progress", started_at=self._clock.now())
+            agen = self._engine.run(self._context(state))
+            state.in_engine = True
+            while True:
+                try:
+                    item = await _next_item(agen, log)
+                except StopAsyncIteration:
+                    break
                 state.in_engine = False
                 self._apply(state, item)
                 if state.stop is not None:
@@ -449,7 +461,9 @@ class Executor:
                 state.in_engine = True
         finally:
             state.in_engine = False
-            await agen.aclose()  # type: ignore[attr-defined]
+            log.release()
+            if agen is not None:
+                await agen.aclose()  # type: ignore[attr-defined]
 
     def _context(self, state: _RunState) -> RunContext:
         run = state.run
@@ -1042,6 +1056,19 @@ class Executor:
             if run_id not in self._states:
                 del self._logs[run_id]
                 excess -= 1
+
+
+async def _next_item(agen: AsyncIterator[EngineItem], log: EventLog) -> EngineItem:
+    """The engine's next item. The log stays held while the engine produces without waiting; when
+    it waits, the log is released first (what it made so far goes out now), and held again after."""
+    item, rest = start_now(agen.__anext__())
+    if rest is None:
+        return item  # type: ignore[return-value]
+    log.release()
+    try:
+        return await rest
+    finally:
+        log.hold()
 
 
 def _mended(item: EngineItem) -> EngineItem:

@@ -1,7 +1,7 @@
 """The ``text/event-stream`` response that follows a run's event log.
 
 Frames are written as they are appended, from the code that appends them: the response follows the
-log and starts each ASGI ``send`` at once (``_start_now``). uvicorn's ``send`` writes to the socket
+log and starts each ASGI ``send`` at once (``eager.start_now``). uvicorn's ``send`` writes to the socket
 without suspending unless the client reads too slowly; only then does the response's own task
 finish the send, and the frames appended meanwhile go out together after it. So an event reaches
 the socket before the event loop turns to other work: a burst of new requests cannot hold back the
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Coroutine, Generator
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from starlette.types import Message, Receive, Scope, Send
 
+from .eager import start_now
 from .eventlog import EventLog
 
 _HEADERS = [
@@ -65,7 +65,7 @@ class EventStreamResponse:
                 return
             finished = done
             try:
-                pending = _start_now(send({"type": "http.response.body", "body": chunk, "more_body": True}))
+                _, pending = start_now(send({"type": "http.response.body", "body": chunk, "more_body": True}))
             except Exception as exc:  # never into the appender (the executor): this task raises it
                 error = exc
             if pending is not None or finished or error is not None:
@@ -105,48 +105,3 @@ class EventStreamResponse:
             watcher.cancel()
             with contextlib.suppress(BaseException):
                 await watcher
-
-
-def _start_now(awaitable: Awaitable[None]) -> Awaitable[None] | None:
-    """Run a coroutine here and now until it first suspends: None if it finished, else what finishes it."""
-    if not isinstance(awaitable, Coroutine):
-        return awaitable
-    coro: Coroutine[Any, Any, None] = awaitable
-    try:
-        suspended_on = coro.send(None)
-    except StopIteration:
-        return None
-    except BaseException:
-        coro.close()
-        raise
-    return _Resume(coro, suspended_on)
-
-
-class _Resume:
-    """Awaiting it carries on a coroutine that suspended once already (on ``suspended_on``).
-
-    Like ``yield from coro``, with its first step already taken: the awaiting task sees the same
-    future the coroutine waits for, and sends or throws into the coroutine what the task would.
-    """
-
-    __slots__ = ("_coro", "_suspended_on")
-
-    def __init__(self, coro: Coroutine[Any, Any, None], suspended_on: Any) -> None:
-        self._coro = coro
-        self._suspended_on = suspended_on
-
-    def __await__(self) -> Generator[Any, Any, None]:
-        coro, waiting = self._coro, self._suspended_on
-        while True:
-            try:
-                sent = yield waiting
-            except BaseException as exc:
-                try:
-                    waiting = coro.throw(exc)
-                except StopIteration:
-                    return
-            else:
-                try:
-                    waiting = coro.send(sent)
-                except StopIteration:
-                    return
