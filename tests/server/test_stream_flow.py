@@ -24,6 +24,7 @@ from run_widgets.server.engines.base import (
     RunContext,
     TextDelta,
 )
+from run_widgets.server.eventlog import EventLog
 
 
 def dechunk(payload: bytes) -> bytes:
@@ -155,3 +156,23 @@ def wrap(awaitable: Any) -> Coroutine[Any, Any, Any]:
         return await awaitable
 
     return run()
+
+
+def test_a_held_log_calls_its_followers_once_on_release() -> None:
+    log = EventLog()
+    calls: list[int] = []
+    follower = lambda: calls.append(len(log))  # noqa: E731
+    log.follow(follower)
+    log.append(b"a")
+    assert calls == [1], "a frame goes to the followers as it is appended"
+    log.hold()
+    log.append(b"b")
+    log.append(b"c")
+    assert calls == [1]
+    log.release()
+    assert calls == [1, 3], "the held frames go together"
+    log.release()
+    assert calls == [1, 3], "nothing new: no call"
+    log.unfollow(follower)
+    log.append(b"d")
+    assert calls == [1, 3] and log.take(0) == (b"abcd", 4, False)
