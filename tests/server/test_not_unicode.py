@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -261,3 +262,22 @@ def test_a_rolled_back_transaction_leaves_no_cached_objects() -> None:
     again = store.get(Thread, "thread_kept")
     assert again is not None and again.metadata in ({}, None)
     store.close()
+
+
+def test_a_running_run_whose_cancel_cannot_start_fails_and_its_engine_stops(
+    own_server: tuple[ServerHandle, httpx2.Client, str],
+) -> None:
+    server, http, assistant_id = own_server
+    thread_id = new_thread(http, "/pace 50\n" + "word " * 400)
+    run = http.post(f"/threads/{thread_id}/runs", json={"assistant_id": assistant_id}).json()
+    messages_url = f"/threads/{thread_id}/messages?run_id={run['id']}"
+    while not http.get(messages_url).json()["data"]:
+        time.sleep(0.02)  # until the reply is under way
+    server.call(fail_saves_of_runs_in({"cancelling"}))
+    response = http.post(f"/threads/{thread_id}/runs/{run['id']}/cancel")
+    assert_failed_by_the_server(response.json())
+    (message,) = http.get(messages_url).json()["data"]
+    assert message["status"] == "incomplete"
+    time.sleep(0.3)  # the engine would have added ~15 words by now, had it not been stopped
+    assert http.get(messages_url).json()["data"] == [message]
+    assert http.get(f"/threads/{thread_id}/runs/{run['id']}").json() == response.json()

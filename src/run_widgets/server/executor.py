@@ -885,7 +885,10 @@ class Executor:
         self._release(state)
 
     def _abandon(self, state: _RunState) -> None:
-        """Last resort when finishing failed: mark the run failed directly."""
+        """Last resort when finishing failed: mark the run failed directly (and stop its engine)."""
+        task = state.task
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
         with contextlib.suppress(Exception):
             self._settle_orphan(state.run, INTERNAL_MESSAGE, fail=True)
             self._emit_object(state, "thread.run.failed", state.run)
