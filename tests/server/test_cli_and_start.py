@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +17,13 @@ from run_widgets.cli import main as cli_main
 from run_widgets.server import ServerHandle, start
 
 
-def serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+def serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "run_widgets.server", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     assert process.stdout is not None
     return process, process.stdout.readline().strip()
@@ -46,6 +48,22 @@ def test_module_prints_one_line_with_the_url_and_the_generated_key(tmp_path: Pat
         err = stop(process)
     assert process.returncode == 0
     assert key not in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG data directory is Linux's")
+def test_without_db_the_database_is_in_the_user_data_directory_in_wal_mode(tmp_path: Path) -> None:
+    data_home = tmp_path / "data"
+    process, line = serve("--api-key", "rw-mine", env={"XDG_DATA_HOME": str(data_home)})
+    try:
+        with httpx2.Client(base_url=line.split()[3], headers={"Authorization": "Bearer rw-mine"}) as http:
+            assistant = http.post("/assistants", json={"model": "scripted"}).json()["id"]
+    finally:
+        stop(process)
+    assert process.returncode == 0
+    db = data_home / "run-widgets" / "server.sqlite3"
+    with contextlib.closing(sqlite3.connect(db)) as stored:
+        assert stored.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert stored.execute("SELECT id FROM assistants").fetchall() == [(assistant,)]
 
 
 def test_a_given_key_is_not_printed(tmp_path: Path) -> None:

@@ -197,6 +197,30 @@ def test_engines_cannot_break_the_wire(played: Any, bad: list) -> None:
     assert names(frames)[-3:] == ["error", "thread.run.failed", "done"]
 
 
+def test_engine_text_that_is_not_unicode_is_mended(played: Any) -> None:
+    """A remote model may split a surrogate pair over two deltas: the run completes, with U+FFFD."""
+    frames = run_with(
+        played,
+        [
+            [TextDelta("smile \ud83d"), TextDelta("\ude00 done 😀"),
+             CodeInterpreterCall("print('\udc00')", (CodeLogs("\ud800"),)),
+             FileSearchCall((FileSearchHit("file-1", "a\udfff.txt", 0.5, "x"),)),
+             FunctionCallDelta(0, "get_time", '{"q": "\ud800"}')],
+            [TextDelta("ok")],
+        ],
+    )  # fmt: skip
+    assert names(frames)[-2] == "thread.run.requires_action"
+    message = next(f.data for f in frames if f.event == "thread.message.completed")
+    assert message["content"][0]["text"]["value"] == "smile \ufffd\ufffd done 😀"
+    code = next(
+        f.data for f in frames if f.event == "thread.run.step.completed" and "code_interpreter" in f.raw
+    )
+    call = code["step_details"]["tool_calls"][0]["code_interpreter"]
+    assert call["input"] == "print('\ufffd')" and call["outputs"][0]["logs"] == "\ufffd"
+    required = frames[-2].data["required_action"]["submit_tool_outputs"]["tool_calls"]
+    assert required[0]["function"]["arguments"] == '{"q": "\ufffd"}'
+
+
 def test_incomplete_and_prompt_limits(played: Any) -> None:
     frames = run_with(
         played, [[TextDelta("Partial"), Incomplete("max_completion_tokens"), TextDelta(" never")]]

@@ -1,9 +1,15 @@
 """Junk on every route: always a 4xx with the error envelope (or a success), never a 500, never a
-stuck run, and data made before is left as it was."""
+stuck run, and data made before is left as it was.
+
+Text includes unpaired surrogates, and otherwise valid bodies get raw ``\\udXXX`` escapes spliced
+into their strings: the JSON parser accepts those, so they must be caught before the store sees them.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import random
 from typing import Any
 from urllib.parse import quote
 
@@ -15,15 +21,20 @@ from server_testing import TOOLS, http_client, new_thread, wait_for_status
 
 from run_widgets.server import ServerHandle, start
 
-PAUSED = {"requires_action", "completed", "failed", "cancelled", "expired", "incomplete"}
+TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}
+PAUSED = {"requires_action", *TERMINAL}
 
 ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
-    ("POST", "/assistants", {"model": "scripted", "tools": TOOLS[:1], "metadata": {"a": "b"}}),
+    (
+        "POST",
+        "/assistants",
+        {"model": "scripted", "instructions": "i", "tools": TOOLS[:1], "metadata": {"a": "b"}},
+    ),
     ("GET", "/assistants", None),
     ("GET", "/assistants/{assistant_id}", None),
     ("POST", "/assistants/{assistant_id}", {"name": "n", "temperature": 0.5}),
     ("DELETE", "/assistants/{assistant_id}", None),
-    ("POST", "/threads", {"messages": [{"role": "user", "content": "hi"}], "metadata": {}}),
+    ("POST", "/threads", {"messages": [{"role": "user", "content": "hi"}], "metadata": {"k": "v"}}),
     (
         "POST",
         "/threads/runs",
@@ -42,14 +53,32 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
         "/threads/{thread_id}/runs",
         {"assistant_id": "{assistant_id}", "temperature": 1, "max_completion_tokens": 300},
     ),
+    (
+        "POST",
+        "/threads/{fresh_thread}/runs",
+        {
+            "assistant_id": "{assistant_id}",
+            "model": "scripted",
+            "instructions": "i",
+            "additional_instructions": "a",
+            "additional_messages": [{"role": "user", "content": [{"type": "text", "text": "t"}]}],
+        },
+    ),
+    ("POST", "/threads/{fresh_thread}/messages", {"role": "user", "content": "plain"}),
     ("GET", "/threads/{thread_id}/runs", None),
     ("GET", "/threads/{thread_id}/runs/{run_id}", None),
     ("POST", "/threads/{thread_id}/runs/{run_id}", {"metadata": {"k": "v"}}),
     ("POST", "/threads/{thread_id}/runs/{run_id}/cancel", None),
+    ("POST", "/threads/{wait_thread}/runs/{wait_run}/cancel", None),
     (
         "POST",
         "/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
         {"tool_outputs": [{"tool_call_id": "{call_id}", "output": "o"}]},
+    ),
+    (  # a run waiting for outputs, made for this request: the first submit, not a wrong-state one
+        "POST",
+        "/threads/{wait_thread}/runs/{wait_run}/submit_tool_outputs",
+        {"tool_outputs": [{"tool_call_id": "{wait_call}", "output": "o"}]},
     ),
     ("GET", "/threads/{thread_id}/runs/{run_id}/steps", None),
     ("GET", "/threads/{thread_id}/runs/{run_id}/steps/{step_id}", None),
@@ -57,18 +86,22 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/files/{file_id}/content", None),
 ]
 
+# st.text() never makes surrogates (it draws UTF-8 encodable text): add them on purpose
+any_text = st.text(max_size=30) | st.text(
+    st.characters(categories=["Cs"]) | st.characters(), min_size=1, max_size=30
+)
 json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False)
-    | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | any_text,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+        st.lists(children, max_size=4) | st.dictionaries(any_text.map(lambda t: t[:12]), children, max_size=4)
     ),
     max_leaves=12,
 )
-junk_ids = st.text(max_size=40).filter(lambda s: "/" not in s and "?" not in s and "#" not in s and s.strip())
+surrogate_escapes = st.integers(0xD800, 0xDFFF).flatmap(
+    lambda code: st.sampled_from([f"\\u{code:04x}", f"\\u{code:04X}"])
+)
+MARK = "\u2063splice\u2063"
+junk_ids = any_text.filter(lambda s: "/" not in s and "?" not in s and "#" not in s and s.strip())
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +145,7 @@ def requests(draw: st.DrawFn, targets: dict[str, str]) -> tuple[str, str, dict[s
     if draw(st.integers(0, 4)) == 0:
         segments = path.split("/")
         index = draw(st.integers(1, len(segments) - 1))
-        segments[index] = quote(draw(junk_ids), safe="")
+        segments[index] = quote(draw(junk_ids), safe="", errors="surrogatepass")
         path = "/".join(segments)
     query = draw(
         st.dictionaries(
@@ -129,21 +162,55 @@ def requests(draw: st.DrawFn, targets: dict[str, str]) -> tuple[str, str, dict[s
         content = draw(st.binary(max_size=64))
     elif kind == 1:
         content = json.dumps(draw(json_values)).encode()
-    else:  # a valid body with one field replaced, added or nested junk
+    else:  # a valid body with one field replaced, added or nested junk, or an escape spliced in
         data = json.loads(
             json.dumps(body or {})
             .replace("{assistant_id}", targets["assistant_id"])
             .replace("{call_id}", targets["call_id"])
         )
-        key = draw(
-            st.sampled_from([*data.keys(), "stream", "tools", "metadata", "extra_field"])
-            if data
-            else st.just("extra_field")
-        )
-        if draw(st.booleans()):
-            data[key] = draw(json_values)
-        content = json.dumps(data).encode()
+        if kind >= 4 and draw(st.booleans()):
+            content = splice_escape(data, draw(st.randoms()), draw(surrogate_escapes))
+        else:
+            key = draw(
+                st.sampled_from([*data.keys(), "stream", "tools", "metadata", "extra_field"])
+                if data
+                else st.just("extra_field")
+            )
+            if draw(st.booleans()):
+                data[key] = draw(json_values)
+            content = json.dumps(data).encode()
     return method, path, query, content
+
+
+def splice_escape(data: Any, rng: random.Random, escape: str) -> bytes:
+    """``data`` as JSON, one of its strings (a value or a key) holding the raw escape ``escape``."""
+    places: list[tuple[Any, Any, bool]] = []  # (container, key or index, whether the key itself)
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                places.append((value, key, True))
+                if isinstance(item, str):
+                    places.append((value, key, False))
+                collect(item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    places.append((value, index, False))
+                collect(item)
+
+    collect(data)
+    if not places:
+        data = {"extra_field": ""}
+        places.append((data, "extra_field", False))
+    container, key, is_key = rng.choice(places)
+    if is_key:
+        container[key + MARK] = container.pop(key)
+    else:
+        text = container[key]
+        cut = rng.randint(0, len(text))
+        container[key] = text[:cut] + MARK + text[cut:]
+    return json.dumps(data).replace(json.dumps(MARK)[1:-1], escape).encode()
 
 
 def check(response: httpx2.Response) -> None:
@@ -160,12 +227,41 @@ def check(response: httpx2.Response) -> None:
         response.json()
 
 
-def test_junk_never_breaks_the_server(fuzz_server: ServerHandle, targets: dict[str, str]) -> None:
+def waiting_run(http: httpx2.Client, assistant_id: str) -> dict[str, str]:
+    """A new run waiting for one tool output, on its own thread."""
+    thread_id = new_thread(http, "call get_time {}")
+    run = http.post(f"/threads/{thread_id}/runs", json={"assistant_id": assistant_id}).json()
+    run = wait_for_status(http, thread_id, run["id"], {"requires_action"})
+    call_id = run["required_action"]["submit_tool_outputs"]["tool_calls"][0]["id"]
+    return {"wait_thread": thread_id, "wait_run": run["id"], "wait_call": call_id}
+
+
+def made_run(response: httpx2.Response) -> tuple[str, str] | None:
+    """The (thread, run) a successful response made or showed, streamed or not."""
+    if response.status_code != 200:
+        return None
+    kind = response.headers["content-type"]
+    data: Any = None
+    if kind == "application/json":
+        data = response.json()
+    elif kind.startswith("text/event-stream"):
+        for block in response.text.split("\n\n"):
+            if block.startswith("event: thread.run.created\ndata: "):
+                data = json.loads(block.split("data: ", 1)[1])
+    if isinstance(data, dict) and data.get("object") == "thread.run":
+        return data["thread_id"], data["id"]
+    return None
+
+
+def test_junk_never_breaks_the_server(
+    fuzz_server: ServerHandle, targets: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)  # the server's own errors (loop callbacks, 500s) show here
     with http_client(fuzz_server) as http:
+        # the fuzzer updates and deletes targets["assistant_id"]: this one it never sees
+        assistant_id = http.post("/assistants", json={"model": "scripted", "tools": TOOLS}).json()["id"]
         keep_thread = new_thread(http, "untouchable")
-        keep_run = http.post(
-            f"/threads/{keep_thread}/runs", json={"assistant_id": targets["assistant_id"]}
-        ).json()
+        keep_run = http.post(f"/threads/{keep_thread}/runs", json={"assistant_id": assistant_id}).json()
         wait_for_status(http, keep_thread, keep_run["id"], PAUSED)
         before = {
             url: http.get(url).json()
@@ -174,29 +270,44 @@ def test_junk_never_breaks_the_server(fuzz_server: ServerHandle, targets: dict[s
                 f"/threads/{keep_thread}/messages",
                 f"/threads/{keep_thread}/runs",
                 f"/threads/{keep_thread}/runs/{keep_run['id']}/steps",
-                f"/assistants/{targets['assistant_id']}",
+                f"/assistants/{assistant_id}",
             )
         }
-        runs_made: list[tuple[str, str]] = []
+        runs_made: set[tuple[str, str]] = set()
 
         @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(requests(targets))
         def fuzz(request: tuple[str, str, dict[str, str], bytes | None]) -> None:
             method, path, query, content = request
+            if "{fresh_thread}" in path:
+                path = path.replace("{fresh_thread}", new_thread(http, "fresh"))
+            if "{wait_" in path or (content and b"{wait_call}" in content):
+                waiting = waiting_run(http, assistant_id)
+                runs_made.add((waiting["wait_thread"], waiting["wait_run"]))
+                for name, value in waiting.items():
+                    path = path.replace("{" + name + "}", value)
+                    if content is not None:
+                        content = content.replace(("{" + name + "}").encode(), value.encode())
             headers = {"content-type": "application/json"} if content is not None else {}
             response = http.request(method, path, params=query, content=content, headers=headers)
             check(response)
-            if response.status_code == 200 and response.headers["content-type"] == "application/json":
-                data = response.json()
-                if isinstance(data, dict) and data.get("object") == "thread.run":
-                    runs_made.append((data["thread_id"], data["id"]))
+            made = made_run(response)
+            if made is not None:
+                runs_made.add(made)
 
         fuzz()
 
-        if http.get(f"/assistants/{targets['assistant_id']}").status_code == 404:
-            del before[f"/assistants/{targets['assistant_id']}"]  # the fuzzer may delete what it aims at
         for url, body in before.items():
             assert http.get(url).json() == body, f"{url} changed"
-        for thread_id, run_id in runs_made:  # nothing stays stuck
-            if http.get(f"/threads/{thread_id}").status_code == 200:
-                wait_for_status(http, thread_id, run_id, PAUSED)
+        assert runs_made, "the fuzzer made runs"
+        for thread_id, run_id in runs_made:  # nothing stays stuck: every run can be ended, and ends
+            url = f"/threads/{thread_id}/runs/{run_id}"
+            if http.get(f"/threads/{thread_id}").status_code != 200:
+                continue  # the fuzzer deleted its thread
+            cancel = http.post(url + "/cancel")
+            check(cancel)
+            wait_for_status(http, thread_id, run_id, TERMINAL)
+            unlocked = http.post(f"/threads/{thread_id}/messages", json={"role": "user", "content": "x"})
+            assert unlocked.status_code == 200, f"{thread_id} is still locked: {unlocked.text}"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -37,6 +39,8 @@ def test_completed_and_waiting_runs_survive_a_restart(tmp_path: Path) -> None:
         waiting = http.post(f"/threads/{waiting_thread}/runs", json={"assistant_id": assistant_id}).json()
         waiting = wait_for_status(http, waiting_thread, waiting["id"], {"requires_action"})
 
+    with contextlib.closing(sqlite3.connect(db)) as stored:
+        assert stored.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     with start(db=str(db), words_per_second=0) as second, http_client(second) as http:
         assert snapshot(http, done_thread, done["id"]) == before
         assert http.get(f"/threads/{waiting_thread}/runs/{waiting['id']}").json() == waiting
@@ -56,16 +60,23 @@ def test_completed_and_waiting_runs_survive_a_restart(tmp_path: Path) -> None:
 
 def test_a_waiting_run_whose_deadline_passed_while_down_expires_on_start(tmp_path: Path) -> None:
     db = str(tmp_path / "runs.sqlite3")
-    with start(db=db, words_per_second=0, requires_action_timeout=2) as first, http_client(first) as http:
+    with start(db=db, words_per_second=0, requires_action_timeout=4) as first, http_client(first) as http:
         assistant_id = http.post("/assistants", json={"model": "scripted", "tools": TOOLS}).json()["id"]
         thread_id = new_thread(http, "call get_time {}")
         run = http.post(f"/threads/{thread_id}/runs", json={"assistant_id": assistant_id}).json()
-        deadline = time.time() + 2
-        wait_for_status(http, thread_id, run["id"], {"requires_action", "expired"})
+        run = wait_for_status(http, thread_id, run["id"], {"requires_action"})
+        assert run["expires_at"] > time.time(), "the first server stops before the deadline"
+    with contextlib.closing(sqlite3.connect(db)) as stored:  # the second server starts from this
+        status, deadline = stored.execute(
+            "SELECT status, deadline FROM runs WHERE id = ?", (run["id"],)
+        ).fetchone()
+    assert status == "requires_action" and deadline >= run["expires_at"]
     time.sleep(max(0.0, deadline - time.time()) + 0.2)
     with start(db=db, words_per_second=0) as second, http_client(second) as http:
         run = wait_for_status(http, thread_id, run["id"], TERMINAL)
-        assert run["status"] == "expired"
+        assert run["status"] == "expired" and run["required_action"] is None
+        (step,) = http.get(f"/threads/{thread_id}/runs/{run['id']}/steps").json()["data"]
+        assert step["status"] == "expired"
 
 
 def test_runs_in_progress_when_the_process_dies_fail_on_start(tmp_path: Path) -> None:

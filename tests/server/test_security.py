@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx2
 import pytest
 from server_testing import http_client
 
 from run_widgets.server import ServerHandle, start
+from run_widgets.server.app import build_core, create_app
+from run_widgets.server.config import ServerConfig
+from run_widgets.server.runner import Server, bind, uvicorn_config
 
 ROUTES = [
     ("GET", "/assistants"),
@@ -59,16 +66,85 @@ def test_foreign_host_names_are_refused(server: ServerHandle, http: httpx2.Clien
         assert http.get("/assistants", headers={"Host": host}).status_code == 200
 
 
+def non_loopback_addresses() -> set[str]:
+    """This machine's IPv4 addresses other than loopback: its host name's, and the one it routes by."""
+    found = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("198.51.100.1", 9))  # UDP: picks the outgoing address, sends nothing
+            found.add(probe.getsockname()[0])
+        except OSError:
+            pass  # no route: no network interface but loopback
+    return {address for address in found if not address.startswith("127.")}
+
+
+def reachable(address: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(2)
+        return sock.connect_ex((address, port)) == 0
+
+
 def test_binds_loopback_by_default(server: ServerHandle) -> None:
     assert server.base_url.startswith("http://127.0.0.1:")
-    port = int(server.base_url.split(":")[2].split("/")[0])
-    addresses = [
-        a for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET) if a[4][0] != "127.0.0.1"
-    ]
-    for *_, (address, _) in addresses[:1]:
-        with socket.socket() as sock:
-            sock.settimeout(1)
-            assert sock.connect_ex((address, port)) != 0
+    host, port = server.address
+    assert host == "127.0.0.1", "the listening socket is bound to loopback only"
+    for address in non_loopback_addresses():
+        assert not reachable(address, port), f"reachable on {address}"
+
+
+def test_the_probe_sees_a_wildcard_listener() -> None:
+    """The check above can fail: the same probe reaches a socket listening on every address."""
+    addresses = non_loopback_addresses()
+    if not addresses:
+        pytest.skip("this machine has no address but loopback")
+    with socket.socket() as wide:  # a bare socket for a moment: no server is exposed
+        wide.bind(("0.0.0.0", 0))
+        wide.listen(4)
+        assert all(reachable(address, wide.getsockname()[1]) for address in addresses)
+
+
+@contextmanager
+def serving_as_if_bound_to(host: str, **options: Any) -> Iterator[httpx2.Client]:
+    """The app configured for ``host`` (its Host check), though its socket listens on loopback only."""
+    config = ServerConfig(api_key="rw-test", host=host, **options)
+    core = build_core(config)
+    sock = bind("127.0.0.1", 0)
+    ready = threading.Event()
+    server = Server(uvicorn_config(create_app(config, core), config), lambda loop: ready.set())
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(30)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+        with httpx2.Client(base_url=url, headers={"Authorization": "Bearer rw-test"}) as http:
+            yield http
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def test_a_wildcard_bind_accepts_addresses_and_own_names_but_not_other_names() -> None:
+    with serving_as_if_bound_to("0.0.0.0", allowed_hosts=("notebooks.example",)) as http:
+        port = http.base_url.port
+        accepted = [
+            f"127.0.0.1:{port}", "192.0.2.7", f"[::1]:{port}", "[fe80::1]", "localhost", "LOCALHOST.",
+            socket.gethostname(), f"{socket.gethostname()}:{port}", socket.getfqdn(), "notebooks.example",
+            *non_loopback_addresses(),
+        ]  # fmt: skip
+        for host in accepted:
+            assert http.get("/assistants", headers={"Host": host}).status_code == 200, host
+        refused = ("evil.example", f"evil.example:{port}", "192.0.2.7.evil.example", "localhost.evil.example")
+        for host in refused:
+            error = assert_envelope(http.get("/assistants", headers={"Host": host}), 403, "permission_error")
+            assert error["code"] == "host_not_allowed" and "--allow-host" in error["message"]
+
+
+def test_a_specific_bind_accepts_only_its_address_and_loopback_names() -> None:
+    with start(allowed_hosts=["notebooks.example"]) as server, http_client(server) as http:
+        assert http.get("/assistants", headers={"Host": "notebooks.example"}).status_code == 200
+        for host in ("192.0.2.7", "[fe80::1]", "evil.example"):
+            assert http.get("/assistants", headers={"Host": host}).status_code == 403, host
 
 
 def test_bodies_over_one_mebibyte_get_413(http: httpx2.Client) -> None:

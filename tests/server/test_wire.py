@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import json
+import zlib
 
 import httpx2
 import pytest
@@ -202,6 +202,28 @@ def test_images_are_real_pngs(http: httpx2.Client, assistant_id: str) -> None:
     step = next(f.data for f in frames if f.event == "thread.run.step.completed")
     file_id = step["step_details"]["tool_calls"][0]["code_interpreter"]["outputs"][1]["image"]["file_id"]
     data = http.get(f"/files/{file_id}/content").content
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert http.get(f"/files/{file_id}").json()["bytes"] == len(data)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "the PNG signature"
+    chunks = png_chunks(data[8:])
+    assert chunks[0][0] == b"IHDR" and chunks[-1] == (b"IEND", b"")
+    header = chunks[0][1]
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
     assert (width, height) == (240, 160)
-    assert base64.b64encode(data)  # bytes, ready for a data: URI
+    bit_depth, color_type = header[8], header[9]
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+    pixels = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    # one filter byte per row, then the row's samples: the image data decodes to exactly the picture
+    assert len(pixels) == height * (1 + (width * channels * bit_depth + 7) // 8)
+    assert len(set(pixels)) > 2, "not a blank image"
+
+
+def png_chunks(rest: bytes) -> list[tuple[bytes, bytes]]:
+    """A PNG's chunks after the signature, each checked against its CRC."""
+    chunks = []
+    while rest:
+        length = int.from_bytes(rest[:4], "big")
+        kind, body, crc = rest[4:8], rest[8 : 8 + length], rest[8 + length : 12 + length]
+        assert int.from_bytes(crc, "big") == zlib.crc32(kind + body), f"bad CRC in {kind!r}"
+        chunks.append((kind, body))
+        rest = rest[12 + length :]
+    return chunks

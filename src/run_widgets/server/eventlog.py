@@ -4,6 +4,11 @@ A frame is appended once, already encoded, with its sequence number being its po
 subscribes from a position and reads until the next ``done`` frame. So a subscriber that arrives
 late (the create-run request's own stream, an ``Idempotency-Key`` replay) misses nothing, and a
 submit_tool_outputs stream starts exactly where its segment does.
+
+Streams ``follow`` a log: ``append`` calls them at once, so a frame is written to its sockets before
+the event loop goes on to other work (under a burst of requests, a woken task would queue behind
+all of them). A producer about to append many frames without pausing ``hold``s the log and
+``release``s it before it waits: its frames then go out together, in one write per stream.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 DONE_FRAME = b"event: done\ndata: [DONE]\n\n"
@@ -29,18 +35,24 @@ def sse_frame(event: str, data: bytes) -> bytes:
 class EventLog:
     """The frames of one run. A frame is bytes, or a pair (plain, with file search content)."""
 
-    __slots__ = ("_frames", "_waiters")
+    __slots__ = ("_followers", "_frames", "_held", "_unsent", "_waiters")
 
     def __init__(self) -> None:
         self._frames: list[bytes | tuple[bytes, bytes]] = []
         self._waiters: list[asyncio.Future[None]] = []
+        self._followers: list[Callable[[], None]] = []
+        self._held = self._unsent = False
 
     def __len__(self) -> int:
         return len(self._frames)
 
     def append(self, frame: bytes | tuple[bytes, bytes]) -> int:
-        """Add a frame and wake the followers; returns its sequence number."""
+        """Add a frame, call the followers and wake the waiters; returns its sequence number."""
         self._frames.append(frame)
+        if self._held:
+            self._unsent = True
+        elif self._followers:
+            self._call_followers()
         if self._waiters:
             waiters, self._waiters = self._waiters, []
             for waiter in waiters:
@@ -66,6 +78,29 @@ class EventLog:
                 done = True
                 break
         return b"".join(out), position, done
+
+    def hold(self) -> None:
+        """Keep new frames from the followers until ``release`` (waiters are woken as ever)."""
+        self._held = True
+
+    def release(self) -> None:
+        """Let the followers have the frames appended since ``hold``."""
+        self._held = False
+        if self._unsent:
+            self._unsent = False
+            self._call_followers()
+
+    def _call_followers(self) -> None:
+        for follower in tuple(self._followers):
+            follower()  # must not raise (see ``follow``)
+
+    def follow(self, follower: Callable[[], None]) -> None:
+        """Call ``follower()`` after each append, synchronously. It must not raise, nor append."""
+        self._followers.append(follower)
+
+    def unfollow(self, follower: Callable[[], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._followers.remove(follower)
 
     async def wait(self) -> None:
         """Until the next frame is appended (each follower has its own future, so one giving up

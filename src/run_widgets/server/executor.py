@@ -21,8 +21,8 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -46,9 +46,11 @@ from ..models import (
     ToolCallsStepDetails,
 )
 from ..models import Usage as UsageModel
+from .eager import start_now
 from .engines.base import (
     CodeImage,
     CodeInterpreterCall,
+    CodeLogs,
     Engine,
     EngineError,
     EngineItem,
@@ -67,6 +69,7 @@ from .ids import Clock, IdFactory
 from .objects import strip_file_search_content
 from .store import Store
 from .tokens import count_tokens, truncate_to_tokens
+from .unicode_text import is_unicode, to_unicode
 
 logger = logging.getLogger("run_widgets.server")
 
@@ -145,7 +148,7 @@ class Executor:
         self._kept_logs = kept_logs
         self._tasks: set[asyncio.Task[None]] = set()
         self.listeners: list[Callable[[str, int, str], None]] = []
-        """Called as ``(run_id, sequence, event_name)`` for every appended frame (benchmarks, tests)."""
+        """Called as ``(run_id, sequence, event_name)`` for every frame, just before it is appended (benchmarks, tests)."""
 
     # --- queries -----------------------------------------------------------------------------------
 
@@ -193,10 +196,10 @@ class Executor:
             if deadline is not None:
                 self._arm_timer(state, deadline - now_wall)
 
-    def _settle_orphan(self, run: Run, message: str) -> None:
-        """A run nobody drives any more: fail it (or finish cancelling it), without events."""
+    def _settle_orphan(self, run: Run, message: str, *, fail: bool = False) -> None:
+        """A run nobody drives any more: fail it (or, unless ``fail``, finish cancelling it), without events."""
         now = self._clock.now()
-        failing = run.status != "cancelling"
+        failing = fail or run.status != "cancelling"
         error = LastError(code="server_error", message=message)
         with self._store.transaction():
             for step in self._store.all(RunStep, run_id=run.id):
@@ -326,15 +329,30 @@ class Executor:
             )
         start = len(state.log)
         step = state.function_step
-        if step is not None:
-            details = step.step_details
-            assert isinstance(details, ToolCallsStepDetails)
-            for call in details.tool_calls:
-                if isinstance(call, FunctionToolCall) and call.id in given:
-                    call.function.output = given[call.id]
-            self._close_step(state, step, "completed")
-            state.function_step = None
-        self._update_run(state, "queued", required_action=None)
+        try:
+            with self._store.transaction():
+                if step is not None:
+                    # Persist the outputs on a copy first: if they cannot be saved, the live step
+                    # and the run are as they were, still waiting for outputs.
+                    answered = step.model_copy(deep=True)
+                    details = answered.step_details
+                    assert isinstance(details, ToolCallsStepDetails)
+                    for call in details.tool_calls:
+                        if isinstance(call, FunctionToolCall) and call.id in given:
+                            call.function.output = given[call.id]
+                    self._store.save(answered)
+                    state.function_step = answered
+                    if state.last_step is step:
+                        state.last_step = answered
+                    self._close_step(state, answered, "completed")
+                    state.function_step = None
+                self._update_run(state, "queued", required_action=None)
+        except Exception:
+            if step is not None and state.function_step is step:  # nothing changed: still waiting
+                raise
+            logger.exception("run %s could not take its tool outputs", run.id)
+            self._abandon(state)
+            raise
         self._spawn_or_defer(state, defer)
         return start
 
@@ -351,7 +369,11 @@ class Executor:
                 "requires_action runs can be cancelled.",
                 code="invalid_state",
             )
-        self._request_stop(state, _Stop("cancelled"), announce=True)
+        try:
+            self._request_stop(state, _Stop("cancelled"), announce=True)
+        except Exception:
+            logger.exception("run %s could not be cancelled cleanly", run.id)
+            self._abandon(state)
         return self._store.get_raw(Run, run.id)[1]  # type: ignore[index]
 
     def forget_thread(self, thread_id: str) -> None:
@@ -395,7 +417,7 @@ class Executor:
             if task is not None:
                 task.uncancel()
         except EngineError as exc:
-            state.stop = _Stop("failed", code=exc.code, message=exc.message)
+            state.stop = _Stop("failed", code=to_unicode(exc.code), message=to_unicode(exc.message))
         except _EngineMisbehaved as exc:
             logger.error("run %s: the %s engine misbehaved: %s", state.run.id, self._engine.name, exc)
             message = f"The {self._engine.name} engine produced output the server cannot send ({exc})."
@@ -408,19 +430,30 @@ class Executor:
             state.task = None
         if self._states.get(state.run.id) is not state:
             return
+        state.log.hold()
         try:
             self._end_segment(state)
         except Exception:  # never leave a run stuck: fail it with what we can
             logger.exception("run %s could not be finished cleanly", state.run.id)
             self._abandon(state)
+        finally:
+            state.log.release()
 
     async def _drive_engine(self, state: _RunState) -> None:
-        self._update_run(state, "in_progress", started_at=self._clock.now())
-        ctx = self._context(state)
-        agen = self._engine.run(ctx)
-        state.in_engine = True
+        # The frames made while the engine produces without waiting go out together, when it waits
+        # (a full-speed reply is a few writes, not one per word); a paced reply's go out at once.
+        log = state.log
+        log.hold()
+        agen: AsyncIterator[EngineItem] | None = None
         try:
-            async for item in agen:
+            self._update_run(state, "in_progress", started_at=self._clock.now())
+            agen = self._engine.run(self._context(state))
+            state.in_engine = True
+            while True:
+                try:
+                    item = await _next_item(agen, log)
+                except StopAsyncIteration:
+                    break
                 state.in_engine = False
                 self._apply(state, item)
                 if state.stop is not None:
@@ -428,7 +461,9 @@ class Executor:
                 state.in_engine = True
         finally:
             state.in_engine = False
-            await agen.aclose()  # type: ignore[attr-defined]
+            log.release()
+            if agen is not None:
+                await agen.aclose()  # type: ignore[attr-defined]
 
     def _context(self, state: _RunState) -> RunContext:
         run = state.run
@@ -461,6 +496,7 @@ class Executor:
     # --- applying engine items ------------------------------------------------------------------------
 
     def _apply(self, state: _RunState, item: EngineItem) -> None:
+        item = _mended(item)
         if isinstance(item, TextDelta):
             self._text(state, item.text)
         elif isinstance(item, FunctionCallDelta):
@@ -796,8 +832,7 @@ class Executor:
                         "submit_tool_outputs": {"tool_calls": calls},
                     },
                 )
-                state.log.append(DONE_FRAME)
-                self._notify(state, "done")
+                self._append(state, "done", DONE_FRAME)
                 return
             self._finish(state, "completed", completed_at=self._clock.now())
             return
@@ -846,16 +881,18 @@ class Executor:
         fields["expires_at"] = None
         fields["usage"] = self._run_usage(state.run.id)
         self._update_run(state, status, deadline=None, **fields)
-        state.log.append(DONE_FRAME)
-        self._notify(state, "done")
+        self._append(state, "done", DONE_FRAME)
         self._release(state)
 
     def _abandon(self, state: _RunState) -> None:
-        """Last resort when finishing failed: mark the run failed directly."""
+        """Last resort when finishing failed: mark the run failed directly (and stop its engine)."""
+        task = state.task
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
         with contextlib.suppress(Exception):
-            self._settle_orphan(state.run, INTERNAL_MESSAGE)
+            self._settle_orphan(state.run, INTERNAL_MESSAGE, fail=True)
             self._emit_object(state, "thread.run.failed", state.run)
-        state.log.append(DONE_FRAME)
+        self._append(state, "done", DONE_FRAME)
         self._release(state)
 
     def _release(self, state: _RunState) -> None:
@@ -898,11 +935,16 @@ class Executor:
             asyncio.get_running_loop().call_soon(self._finish_paused, state)
 
     def _finish_paused(self, state: _RunState) -> None:
-        """End a run that no task drives (it was waiting for tool outputs)."""
+        """End a run that no task drives (it was waiting for tool outputs). A loop callback."""
         if self._states.get(state.run.id) is not state or state.task is not None:
             return
         assert state.stop is not None
-        self._finish_stopped(state, state.stop)
+        try:
+            with self._store.transaction():
+                self._finish_stopped(state, state.stop)
+        except Exception:  # as in _drive: never leave a run stuck
+            logger.exception("run %s could not be finished cleanly", state.run.id)
+            self._abandon(state)
 
     def _arm_timer(self, state: _RunState, delay: float) -> None:
         if state.timer is not None:
@@ -910,9 +952,18 @@ class Executor:
         state.timer = asyncio.get_running_loop().call_later(max(0.0, delay), self._expire, state.run.id)
 
     def _expire(self, run_id: str) -> None:
+        """The run's deadline passed (a loop callback, and a check on submit)."""
         state = self._states.get(run_id)
         if state is None:
             return
+        try:
+            self._expire_state(state)
+        except Exception:
+            logger.exception("run %s could not be expired cleanly", run_id)
+            if self._states.get(run_id) is state:
+                self._abandon(state)
+
+    def _expire_state(self, state: _RunState) -> None:
         state.timer = None
         if state.stop is not None and state.stop.kind == "expired":
             return
@@ -922,7 +973,8 @@ class Executor:
             if state.in_engine:
                 state.task.cancel()
         else:
-            self._finish_stopped(state, state.stop)
+            with self._store.transaction():
+                self._finish_stopped(state, state.stop)
 
     def _bring_deadline(self, state: _RunState, seconds: float) -> None:
         seconds = max(0.0, seconds)
@@ -938,6 +990,7 @@ class Executor:
 
     def _update_run(self, state: _RunState, status: str, deadline: Any = ..., **fields: Any) -> None:
         run = state.run
+        before = {name: getattr(run, name) for name in ("status", *fields)}
         run.status = status
         for name, value in fields.items():
             model = _RUN_FIELD_MODELS.get(name)
@@ -949,7 +1002,12 @@ class Executor:
         columns: dict[str, Any] = {"status": status}
         if deadline is not ...:
             columns["deadline"] = deadline
-        self._store.save(run, **columns)
+        try:
+            self._store.save(run, **columns)
+        except Exception:  # the live run stays as stored: a fallback starts from what is true
+            for name, value in before.items():
+                setattr(run, name, value)
+            raise
         self._emit_object(state, f"thread.run.{status}", run)
 
     def _emit_object(self, state: _RunState, event: str, obj: BaseModel) -> None:
@@ -961,12 +1019,10 @@ class Executor:
             stripped = strip_file_search_content(obj)
             if stripped is not None:
                 frame = (sse_frame(event, stripped), full)
-        state.log.append(frame)
-        self._notify(state, event)
+        self._append(state, event, frame)
 
     def _emit_delta(self, state: _RunState, event: str, data: dict[str, Any]) -> None:
-        state.log.append(sse_frame(event, encode_json(data)))
-        self._notify(state, event)
+        self._append(state, event, sse_frame(event, encode_json(data)))
 
     def _emit_step_delta(self, state: _RunState, step: RunStep, entry: dict[str, Any]) -> None:
         self._emit_delta(
@@ -979,11 +1035,13 @@ class Executor:
             },
         )
 
-    def _notify(self, state: _RunState, event: str) -> None:
+    def _append(self, state: _RunState, event: str, frame: bytes | tuple[bytes, bytes]) -> None:
+        """Hand a frame to the run's log (and so to its streams, at once); listeners hear of it first."""
         if self.listeners:
-            sequence = len(state.log) - 1
+            sequence = len(state.log)
             for listener in self.listeners:
                 listener(state.run.id, sequence, event)
+        state.log.append(frame)
 
     def _new_log(self, run_id: str) -> EventLog:
         log = EventLog()
@@ -1001,6 +1059,55 @@ class Executor:
             if run_id not in self._states:
                 del self._logs[run_id]
                 excess -= 1
+
+
+async def _next_item(agen: AsyncIterator[EngineItem], log: EventLog) -> EngineItem:
+    """The engine's next item. The log stays held while the engine produces without waiting; when
+    it waits, the log is released first (what it made so far goes out now), and held again after."""
+    item, rest = start_now(agen.__anext__())
+    if rest is None:
+        return item  # type: ignore[return-value]
+    log.release()
+    try:
+        return await rest
+    finally:
+        log.hold()
+
+
+def _mended(item: EngineItem) -> EngineItem:
+    """The item with any text that is not Unicode mended (engines pass on what remote models send;
+    an unpaired surrogate would make the run impossible to save)."""
+    if isinstance(item, TextDelta):
+        if not is_unicode(item.text):
+            return TextDelta(to_unicode(item.text))
+    elif isinstance(item, FunctionCallDelta):
+        if not (is_unicode(item.name or "") and is_unicode(item.arguments)):
+            name = to_unicode(item.name) if item.name is not None else None
+            return replace(item, name=name, arguments=to_unicode(item.arguments))
+    elif isinstance(item, CodeInterpreterCall):
+        texts = [item.input, *(o.text if isinstance(o, CodeLogs) else o.filename for o in item.outputs)]
+        if not all(is_unicode(text) for text in texts):
+            outputs = tuple(
+                CodeLogs(to_unicode(o.text))
+                if isinstance(o, CodeLogs)
+                else replace(o, filename=to_unicode(o.filename))
+                for o in item.outputs
+            )
+            return replace(item, input=to_unicode(item.input), outputs=outputs)
+    elif isinstance(item, FileSearchCall):
+        texts = [text for hit in item.results for text in (hit.file_id, hit.file_name, hit.content)]
+        if not all(is_unicode(text) for text in texts):
+            hits = tuple(
+                replace(
+                    hit,
+                    file_id=to_unicode(hit.file_id),
+                    file_name=to_unicode(hit.file_name),
+                    content=to_unicode(hit.content),
+                )
+                for hit in item.results
+            )
+            return replace(item, results=hits)
+    return item
 
 
 def _has_file_search(step: RunStep) -> bool:

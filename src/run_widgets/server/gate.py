@@ -6,9 +6,12 @@ envelope, like every other error.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import ipaddress
 import itertools
 import secrets
+import socket
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,21 +28,49 @@ def _host_name(value: bytes) -> str:
     if text.startswith("["):  # [::1]:8080
         return text[1 : text.find("]")] if "]" in text else text
     if text.count(":") == 1:
-        return text.split(":", 1)[0]
-    return text
+        text = text.split(":", 1)[0]
+    return text.rstrip(".")  # "localhost." is "localhost"
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _own_names() -> set[str]:
+    """This machine's host names (what a browser on the network may rightly put in ``Host``)."""
+    names = set()
+    for lookup in (socket.gethostname, socket.getfqdn):
+        with contextlib.suppress(OSError):
+            names.add(lookup().lower().rstrip("."))
+    names.discard("")
+    return names
 
 
 class Gate:
-    """Adds ``x-request-id``; refuses foreign Hosts, missing keys and oversized bodies."""
+    """Adds ``x-request-id``; refuses foreign Hosts, missing keys and oversized bodies.
+
+    The Host check stops DNS rebinding: a web page whose domain name an attacker points at this
+    address. Bound to one address, only that address, loopback names and ``allowed_hosts`` are
+    accepted. Bound to every address (``0.0.0.0``, ``::``), clients on the network reach the server
+    by IP address or by this machine's name, so those are accepted too; any other domain name is
+    still refused (a rebinding attack always comes with a name of the attacker's).
+    """
 
     def __init__(self, app: ASGIApp, config: ServerConfig, *, cors: bool = False) -> None:
         self.app = app
         self._token = config.api_key.encode()
         self._max_body = config.max_body_bytes
         self._cors = cors
-        self._any_host = config.host in _ANY_ADDRESS and not config.allowed_hosts
+        self._wildcard = config.host in _ANY_ADDRESS
         self._hosts = (
-            _LOOPBACK | {config.host.lower().strip("[]")} | {h.lower() for h in config.allowed_hosts}
+            _LOOPBACK
+            | {config.host.lower().strip("[]")}
+            | {h.lower().strip("[]").rstrip(".") for h in config.allowed_hosts}
+            | (_own_names() if self._wildcard else set())
         )
         self._ids = itertools.count(1)
         self._id_prefix = "req_" + secrets.token_hex(6)
@@ -68,13 +99,13 @@ class Gate:
             elif name == b"access-control-request-method":
                 preflight = True
 
-        if host is not None and not self._any_host and _host_name(host) not in self._hosts:
+        if host is not None and not self._host_allowed(_host_name(host)):
             await _refuse(
                 send_with_id,
                 403,
                 "permission_error",
-                "This server answers only requests addressed to its own host name (loopback); "
-                "the Host header names another host.",
+                "This server answers only requests addressed to its own address or host name; the "
+                "Host header names another host (start it with --allow-host NAME to accept that name).",
                 "host_not_allowed",
             )
             return
@@ -103,6 +134,9 @@ class Gate:
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send_with_id)
+
+    def _host_allowed(self, name: str) -> bool:
+        return name in self._hosts or (self._wildcard and _is_ip_literal(name))
 
     def _authorized(self, header: bytes | None) -> bool:
         if header is None:

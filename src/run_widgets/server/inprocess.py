@@ -19,16 +19,26 @@ DEFAULT_ASSISTANT_MARK = {"run_widgets": "default-assistant"}
 
 
 class ServerHandle:
-    """A running in-process server: its ``base_url`` (ending in ``/v1``) and ``api_key``; ``stop()`` ends it."""
+    """A running in-process server: its ``base_url`` (ending in ``/v1``) and ``api_key``; ``stop()`` ends it.
+
+    ``address`` is the (host, port) its listening socket is bound to, as the system reports it.
+    """
 
     def __init__(
-        self, server: Server, thread: threading.Thread, core: Core, url: str, loop: asyncio.AbstractEventLoop
+        self,
+        server: Server,
+        thread: threading.Thread,
+        core: Core,
+        url: str,
+        loop: asyncio.AbstractEventLoop,
+        address: tuple[str, int],
     ):
         self._server = server
         self._thread = thread
         self._core = core
         self._loop = loop
         self.base_url = url
+        self.address = address
         self.api_key = core.config.api_key
         self._default_assistant: str | None = None
 
@@ -146,7 +156,8 @@ def start(
     )
     core = build_core(config, None if isinstance(engine, str) else engine)
     sock = bind(host, port)
-    config.port = sock.getsockname()[1]
+    address: tuple[str, int] = sock.getsockname()[:2]
+    config.port = address[1]
     ready = threading.Event()
     loops: list[asyncio.AbstractEventLoop] = []
 
@@ -168,4 +179,4 @@ def start(
     if not ready.wait(ready_timeout) or not loops:
         server.should_exit = True
         raise RuntimeError("the run-widgets server did not start; see the log above for why")
-    return ServerHandle(server, thread, core, base_url(host, config.port), loops[0])
+    return ServerHandle(server, thread, core, base_url(host, config.port), loops[0], address)

@@ -99,6 +99,7 @@ class Store:
         self._live: set[str] = set()
         self._cache_size = cache_size
         self._depth = 0
+        self._written: list[str] = []  # ids written in the open transaction
         self.generation = self._next_generation()
 
     def close(self) -> None:
@@ -118,7 +119,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes into one transaction (nesting joins the outer one)."""
+        """Group writes into one transaction (nesting joins the outer one).
+
+        On a rollback the cache forgets every object written in it, so readers see SQLite's state
+        again, not the half-made changes of the failed transaction.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -128,19 +133,24 @@ class Store:
             return
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        self._written = []
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._forget(self._written)
             raise
         else:
             self._db.execute("COMMIT")
         finally:
             self._depth = 0
+            self._written = []
 
     # --- the cache ---------------------------------------------------------------------------------
 
     def _remember(self, object_id: str, entry: _Entry) -> None:
+        if self._depth:
+            self._written.append(object_id)
         cache = self._cache
         cache[object_id] = entry
         cache.move_to_end(object_id)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from ..models import FILE_SEARCH_CONTENT_INCLUDE, RequestModel
 from ..models.requests import ListQuery, RequestValidationError, validate_request
 from .errors import BadRequest
+from .unicode_text import is_unicode
 
 MAX_JSON_DEPTH = 64
 _LIST_PARAMS = ("limit", "order", "after", "before")
@@ -62,11 +63,17 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise BadRequest(
             'The request body must be a JSON object, like {"key": "value"}.', code="invalid_json"
         )
-    _check_depth(data)
+    _check_structure(data)
     return data
 
 
-def _check_depth(data: Any) -> None:
+def _check_structure(data: Any) -> None:
+    """Refuse bodies nested too deep, and text that is not Unicode.
+
+    ``json.loads`` turns an unpaired surrogate escape (``"\\ud800"``) into a string that cannot be
+    encoded as UTF-8, so SQLite and the JSON encoder would fail on it later (a 500, or a run that
+    cannot be saved): such text is refused here, before anything else sees it.
+    """
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
@@ -75,10 +82,47 @@ def _check_depth(data: Any) -> None:
                 f"The request body nests deeper than {MAX_JSON_DEPTH} levels; flatten it.",
                 code="invalid_json",
             )
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
+        if isinstance(value, str):
+            if not is_unicode(value):
+                raise _not_unicode(data)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not is_unicode(key):
+                    raise _not_unicode(data)
+                stack.append((item, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+
+
+def _not_unicode(data: Any) -> BadRequest:
+    path, text = _find_bad_text(data, "") or ("", "")
+    bad = next((char for char in text if not is_unicode(char)), "\ud800")
+    where = f" in '{path}'" if path else ""
+    return BadRequest(
+        f"The JSON body holds an unpaired surrogate escape ({json.dumps(bad)}){where}, which is not "
+        "valid Unicode text. Send text as UTF-8; a \\uD800-\\uDFFF escape must be one half of a pair.",
+        param=path or None,
+        code="invalid_json",
+    )
+
+
+def _find_bad_text(value: Any, path: str) -> tuple[str, str] | None:
+    """The path (``messages[0].content``) and text of the first string or key that is not Unicode."""
+    if isinstance(value, str):
+        return None if is_unicode(value) else (path, value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not is_unicode(key):
+                return path, key
+            found = _find_bad_text(item, f"{path}.{key}" if path else key)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_bad_text(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def validate(model: type[RequestModel], data: Any) -> Any:
