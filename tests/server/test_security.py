@@ -193,3 +193,20 @@ def test_every_response_has_a_request_id(http: httpx2.Client) -> None:
     ids = {http.get("/assistants").headers["x-request-id"] for _ in range(5)}
     ids.add(http.get("/nowhere").headers["x-request-id"])
     assert len(ids) == 6
+
+
+def test_a_hanging_dns_lookup_does_not_hold_up_a_wildcard_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from run_widgets.server import gate
+
+    release = threading.Event()
+
+    def hanging_fqdn() -> str:  # DNS that does not answer
+        release.wait(30)
+        return "late.example"
+
+    monkeypatch.setattr(gate.socket, "getfqdn", hanging_fqdn)
+    try:
+        names = gate._own_names(fqdn_timeout=0.2)
+        assert names == {socket.gethostname().lower()}  # the fully qualified name is simply left out
+    finally:
+        release.set()

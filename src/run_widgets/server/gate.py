@@ -12,6 +12,7 @@ import ipaddress
 import itertools
 import secrets
 import socket
+import threading
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,14 +41,24 @@ def _is_ip_literal(name: str) -> bool:
     return True
 
 
-def _own_names() -> set[str]:
-    """This machine's host names (what a browser on the network may rightly put in ``Host``)."""
-    names = set()
-    for lookup in (socket.gethostname, socket.getfqdn):
+def _own_names(fqdn_timeout: float = 1.0) -> set[str]:
+    """This machine's host names (what a browser on the network may rightly put in ``Host``). The fully
+    qualified name needs DNS, which can hang where it is broken: it gets ``fqdn_timeout`` seconds, on a
+    daemon thread, and is left out if it does not answer in time."""
+    names: set[str] = set()
+    with contextlib.suppress(OSError):
+        names.add(socket.gethostname())
+    found: list[str] = []
+
+    def lookup() -> None:
         with contextlib.suppress(OSError):
-            names.add(lookup().lower().rstrip("."))
-    names.discard("")
-    return names
+            found.append(socket.getfqdn())
+
+    thread = threading.Thread(target=lookup, name="run-widgets-fqdn", daemon=True)
+    thread.start()
+    thread.join(fqdn_timeout)
+    names.update(found[:1])
+    return {name.lower().rstrip(".") for name in names} - {""}
 
 
 class Gate:
