@@ -68,7 +68,7 @@ from .eventlog import DONE_FRAME, EventLog, encode_json, sse_frame
 from .ids import Clock, IdFactory
 from .objects import strip_file_search_content
 from .store import Store
-from .tokens import count_tokens, truncate_to_tokens
+from .tokens import MessageTokenCount, count_tokens, truncate_to_tokens
 from .unicode_text import is_unicode, to_unicode
 
 logger = logging.getLogger("run_widgets.server")
@@ -115,6 +115,7 @@ class _RunState:
     open_step: RunStep | None = None
     open_message: Message | None = None
     message_text: str = ""
+    message_count: MessageTokenCount = field(default_factory=MessageTokenCount)
     function_step: RunStep | None = None
     usage: dict[str, Usage] = field(default_factory=dict)
     prompt_tokens: int = 0
@@ -531,12 +532,13 @@ class Executor:
         limit = state.run.max_completion_tokens
         if limit is not None:
             budget = limit - state.completion_used
-            combined = state.message_text + text
-            if count_tokens(combined) > budget:
+            if state.message_count.with_(text) > budget:
+                combined = state.message_text + text
                 text = truncate_to_tokens(combined, budget)[len(state.message_text) :]
                 state.stop = _Stop("incomplete", reason="max_completion_tokens")
                 if not text:
                     return
+            state.message_count.add(text)
         first = not message.content
         if first:
             message.content = [TextContentBlock.model_validate({"text": {"value": "", "annotations": []}})]
@@ -581,6 +583,7 @@ class Executor:
         )
         self._store.insert(message, thread_id=run.thread_id, run_id=run.id)
         state.open_step, state.open_message, state.message_text = step, message, ""
+        state.message_count = MessageTokenCount()
         self._emit_object(state, "thread.message.created", message)
         self._emit_object(state, "thread.message.in_progress", message)
         return message
