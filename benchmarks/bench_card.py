@@ -7,7 +7,7 @@ Scenarios (all with a recording comm in place of a kernel, so every message and 
           yields them); flushes run on the card's loop thread meanwhile.
 - paced:  N deltas arriving at RATE per second through ``card.follow_stream`` on the private loop (the
           real path), CPU measured against the same stream consumed by a no-op, so the figure is the
-          card's own cost.
+          card's own cost (best of 3 rounds each; messages and peaks from the worst round).
 - paced, 1 char: 3,000 one-character deltas at 1,000/s: the text stays under the 4,000-character cap,
           so every flush carries news and the limiter runs at its ceiling. (In the other scenarios the
           text passes the cap early; the capped view then stops changing and nothing more is sent
@@ -206,29 +206,45 @@ async def _drain(events: list[Any], rate: float) -> None:
         pass
 
 
-def paced(deltas: int, rate: float, piece: str = "w{i} ") -> dict[str, float]:
+def paced(deltas: int, rate: float, piece: str = "w{i} ", rounds: int = 3) -> dict[str, float]:
+    """The real path, ``rounds`` times: CPU is the best round's less the best no-op round's (timer
+    wake-ups make single rounds noisy); messages and peaks are the worst round's."""
     events = [event_from_dict(e) for e in text_run(deltas, piece)]
-    cpu0 = time.process_time()
-    runtime.run_sync(_drain(events, rate))
-    baseline = time.process_time() - cpu0
+    full_text = "".join(piece.format(i=i) for i in range(deltas))
+    baselines: list[float] = []
+    results: list[dict[str, float]] = []
+    for _ in range(rounds):
+        cpu0 = time.process_time()
+        runtime.run_sync(_drain(events, rate))
+        baselines.append(time.process_time() - cpu0)
 
-    recorder = Recorder()
-    card = fresh_card(recorder)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    card.follow_stream(_paced(events, rate)).result()
-    cpu, elapsed = time.process_time() - cpu0, time.perf_counter() - wall0
-    exact = final_state_exact(card, "".join(piece.format(i=i) for i in range(deltas)))
-    card.close()
+        recorder = Recorder()
+        card = fresh_card(recorder)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        card.follow_stream(_paced(events, rate)).result()
+        card.wait(timeout=10)  # the end's checkpoint, which may wait for a slot in the second's budget
+        cpu, elapsed = time.process_time() - cpu0, time.perf_counter() - wall0
+        exact = final_state_exact(card, full_text)
+        card.close()
+        results.append(
+            {
+                "deltas": deltas,
+                "elapsed_s": elapsed,
+                "cpu": cpu,
+                "messages": recorder.messages,
+                "msgs_per_s": Recorder.peak_per_second(recorder.times),
+                "patches_per_s": Recorder.peak_per_second(recorder.patch_times),
+                "bound": elapsed * TARGET_MSGS_PER_S + STATUS_CHANGES + 2,
+                "bytes": recorder.bytes,
+                "exact": float(exact),
+            }
+        )
+    worst = max(results, key=lambda r: (r["msgs_per_s"], r["messages"] - r["bound"]))
+    cpu = min(r["cpu"] for r in results) - min(baselines)
     return {
-        "deltas": deltas,
-        "elapsed_s": elapsed,
-        "cpu_us_per_delta": max(0.0, cpu - baseline) / deltas * 1e6,
-        "messages": recorder.messages,
-        "msgs_per_s": Recorder.peak_per_second(recorder.times),
-        "patches_per_s": Recorder.peak_per_second(recorder.patch_times),
-        "bound": elapsed * TARGET_MSGS_PER_S + STATUS_CHANGES + 2,
-        "bytes": recorder.bytes,
-        "exact": float(exact),
+        **worst,
+        "cpu_us_per_delta": max(0.0, cpu) / deltas * 1e6,
+        "exact": min(r["exact"] for r in results),
     }
 
 

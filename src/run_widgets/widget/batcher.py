@@ -77,8 +77,8 @@ class UpdateBatcher:
         self._scheduler = scheduler
         self.interval = interval
         self.per_second = max(1, round(1.0 / interval))
-        # When the last flushes ran: a regular flush waits for both the interval since the last one
-        # and a free slot in the last second (urgent flushes use slots too, so the total stays bounded).
+        # When the last messages left (``sent``): a regular flush waits for both the interval since the
+        # last one and a free slot in the last second (every message uses a slot, so the total stays bounded).
         self._recent: deque[float] = deque([float("-inf")], maxlen=self.per_second)
         self._scheduled = False
         self._urgent = False
@@ -139,12 +139,25 @@ class UpdateBatcher:
         return True
 
     def _run(self) -> None:
-        self._recent.append(self._scheduler.now())
         self.flushes += 1
         self._flush()
+
+    def sent(self) -> None:
+        """A message left for the front end (a patch, a trait update, an answer): it takes a slot of the
+        second's budget, whoever sent it, so the next flush waits for room."""
+        self._recent.append(self._scheduler.now())
+
+    def free_in(self) -> float:
+        """Seconds until the second's budget has room (0 when it has now)."""
+        return max(0.0, self._free_slot() - self._scheduler.now())
+
+    def when_free(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` (which sends) now if the second's budget has room, else once it has (on the
+        scheduler's thread)."""
+        if not self._over_budget(lambda: self.when_free(fn)):
+            fn()
 
     def done(self) -> None:
         """A checkpoint took everything: forget pending flushes (their timers will find nothing to do)."""
         self._scheduled = False
         self._urgent = False
-        self._recent.append(self._scheduler.now())

@@ -343,6 +343,14 @@ class RunCard(anywidget.AnyWidget):
 
         runtime.run_sync(on_loop())
 
+    def _send(self, msg: dict[str, Any], buffers: Any = None) -> None:
+        """Every message to the front end (patches, trait updates, answers) counts against the
+        batcher's per-second budget."""
+        batcher = getattr(self, "_batcher", None)
+        if batcher is not None and self.comm is not None:
+            batcher.sent()
+        super()._send(msg, buffers)
+
     def _send_msg(self, content: dict[str, Any]) -> None:
         if self.comm is not None:
             self.send(content)
@@ -407,8 +415,14 @@ class RunCard(anywidget.AnyWidget):
         # widget messages that arrive while some cell runs, and the end may have come between cells.
         if self._display_ids:
             self._refresh_displays()
+        self._wait_for_slot()
         self._resend_view_state()
         return self.current_run
+
+    def _wait_for_slot(self) -> None:
+        """Block the calling (non-loop) thread until the second's message budget has room."""
+        if isinstance(self._scheduler, LoopScheduler):
+            time.sleep(self._batcher.free_in())
 
     def _wait_for_images(self, deadline: float | None) -> None:
         """Images not fetched yet (a card fed from outside): wait for them, then make the traits exact
@@ -419,6 +433,7 @@ class RunCard(anywidget.AnyWidget):
             if deadline is not None:
                 left = min(left, max(0.0, deadline - time.monotonic()))
             concurrent.futures.wait([worker], timeout=left)
+        self._wait_for_slot()
         self.flush()
 
     def stop(self) -> None:
@@ -485,6 +500,9 @@ class RunCard(anywidget.AnyWidget):
             if self._drive_task is not task:
                 return
             self._drive_task = None
+        self._batcher.when_free(self._following_ended)
+
+    def _following_ended(self) -> None:
         self._checkpoint()
         self._watch_expiry()
         self._idle.set()
@@ -516,6 +534,9 @@ class RunCard(anywidget.AnyWidget):
                     self._idle.clear()
                     self.following = True
                     return
+            self._batcher.when_free(external_ended)
+
+        def external_ended() -> None:
             self._checkpoint()
             run = self.current_run
             if (

@@ -32,20 +32,18 @@ def _live(ref: CardRef) -> RunCard | None:
     return card
 
 
+async def _close(source: Any) -> None:
+    """Close an async iterable we stopped reading (its ``aclose`` or ``close``, if it has one)."""
+    close = getattr(source, "aclose", None) or getattr(source, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
 async def _aiter_source(source: Any) -> AsyncGenerator[Any]:
-    """Events from an async iterable, or from an async context manager that gives one."""
-    if hasattr(source, "__aiter__"):
-        try:
-            async for event in source:
-                yield event
-        finally:
-            close = getattr(source, "aclose", None) or getattr(source, "close", None)
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    result = close()
-                    if asyncio.iscoroutine(result):
-                        await result
-        return
+    """Events from an async context manager that gives an async iterable."""
     async with source as stream:
         async for event in stream:
             yield event
@@ -75,14 +73,18 @@ def _drain_sync(ref: CardRef, source: Any, stop: threading.Event) -> None:
 async def consume(ref: CardRef, source: Any) -> None:
     """Apply every event of ``source`` to the card until the source ends or the card goes away."""
     if hasattr(source, "__aiter__") or hasattr(source, "__aenter__"):
-        events = _aiter_source(source)
-        async with contextlib.aclosing(events):
+        # An async iterable is read directly (one generator layer less per event: this loop runs
+        # once per delta); anything else goes through ``_aiter_source``, which enters it first.
+        events = source if hasattr(source, "__aiter__") else _aiter_source(source)
+        try:
             async for event in events:
                 card = _live(ref)
                 if card is None:
                     return
                 card.apply(event)
                 del card
+        finally:
+            await _close(events)
         return
     if not (hasattr(source, "__iter__") or hasattr(source, "__enter__")):
         raise TypeError(f"cannot follow a {type(source).__name__}: give an (async) iterable of stream events")
