@@ -8,43 +8,16 @@ the card sent, which is what the front end receives while a run streams.
 from __future__ import annotations
 
 import copy
-import heapq
-import itertools
 import json
-from collections.abc import Callable
 from typing import Any
+
+from tests.widget.wire import ManualClock
 
 from run_widgets.widget import RunCard
 
 from .streams import Event, RunScript
 
 TRAITS = ("protocol", "seq", "run", "steps", "following", "notice", "python_tools", "auto_tools", "caps")
-
-
-class ManualScheduler:
-    """The card's flushes run only when ``advance`` moves this clock past them."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self._heap: list[tuple[float, int, Callable[[], object]]] = []
-        self._order = itertools.count()
-
-    def now(self) -> float:
-        return self.t
-
-    def call_soon(self, fn: Callable[[], object]) -> None:
-        heapq.heappush(self._heap, (self.t, next(self._order), fn))
-
-    def call_later(self, delay: float, fn: Callable[[], object]) -> None:
-        heapq.heappush(self._heap, (self.t + max(0.0, delay), next(self._order), fn))
-
-    def advance(self, seconds: float) -> None:
-        end = self.t + seconds
-        while self._heap and self._heap[0][0] <= end:
-            self.t = max(self.t, self._heap[0][0])
-            _, _, fn = heapq.heappop(self._heap)
-            fn()
-        self.t = end
 
 
 # Python tools a card can run itself (what `tools=` takes); the form offers them "Run".
@@ -65,7 +38,7 @@ class Feed:
     """A real ``RunCard`` fed by hand, recording the messages it sends to the front end."""
 
     def __init__(self, *, python_tools: list[str] | None = None, auto_tools: bool = False) -> None:
-        self.clock = ManualScheduler()
+        self.clock = ManualClock()
         tools = [PYTHON_TOOLS[name] for name in python_tools or []]
         self.card = RunCard(_scheduler=self.clock, tools=tools or None, auto_tools=auto_tools)
         self.sent: list[dict[str, Any]] = []
